@@ -10,7 +10,7 @@ __all__ = ['REAL', 'FAKE', 'LABELS', 'CLASSES', 'SPLITS', 'IMG_SIZE', 'MEAN', 'S
            'stratified_subset', 'train_valid_split', 'Audit', 'audit', 'drop_duplicates', 'Batches', 'show_batch',
            'bench_loading']
 
-# %% ../nbs/00_data.ipynb #8cce18db
+# %% ../nbs/00_data.ipynb #cb8918b4
 import os, io, re, json, time, shutil, hashlib, zipfile, tempfile
 from pathlib import Path
 from dataclasses import dataclass, field
@@ -23,7 +23,7 @@ from torchvision.io import decode_jpeg, ImageReadMode
 from PIL import Image
 from tqdm.auto import tqdm
 
-# %% ../nbs/00_data.ipynb #acdda33a
+# %% ../nbs/00_data.ipynb #39d8f8af
 REAL, FAKE = 0, 1
 LABELS = ('REAL', 'FAKE')
 CLASSES = ('airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck')
@@ -39,18 +39,18 @@ IMG_EXTS = {'.jpg', '.jpeg', '.png', '.bmp', '.webp', '.gif', '.tif', '.tiff'}
 class DataError(ValueError):
     "A problem with the data that the user can act on; the message says what and how."
 
-# %% ../nbs/00_data.ipynb #fff05cf3
+# %% ../nbs/00_data.ipynb #518d224b
 _CLASS_SUFFIX = re.compile(r'^\d+(?: \((\d+)\))?$')
 
 def class_from_name(name:str # file name or path, e.g. 'train/FAKE/1000 (2).jpg'
                    )->int:
     "CIFAR-10 class id carried by a CIFAKE file name, or -1 when the name does not follow CIFAKE's pattern."
-    m = _CLASS_SUFFIX.match(Path(name).stem)
+    m = _CLASS_SUFFIX.match(os.path.splitext(os.path.basename(name))[0])
     if m is None: return -1
     k = int(m.group(1) or 1) - 1
     return k if 0 <= k < len(CLASSES) else -1
 
-# %% ../nbs/00_data.ipynb #19f8ff5d
+# %% ../nbs/00_data.ipynb #84913120
 # one palette per class: (sky, ground, object) RGB in [0,1], and the object's shape (0 ellipse, 1 box)
 _PALETTES = torch.tensor([
     [[.55,.70,.90],[.60,.62,.60],[.75,.75,.80]], [[.60,.65,.70],[.35,.35,.35],[.80,.15,.15]],
@@ -107,7 +107,7 @@ def _render_fake(img, g):
     amp = 0.035 * torch.rand(n, 1, 1, 1, generator=g)
     return (out + amp * grid + 0.006 * torch.randn(out.shape, generator=g)).clamp(0, 1)
 
-# %% ../nbs/00_data.ipynb #e0b4f6f2
+# %% ../nbs/00_data.ipynb #95f83bfa
 def cifake_name(i:int, cls:int)->str:
     "CIFAKE's file name for image number `i` of CIFAR-10 class `cls`."
     return f'{i}.jpg' if cls == 0 else f'{i} ({cls + 1}).jpg'
@@ -128,7 +128,7 @@ def save_jpeg(img:torch.Tensor, # uint8 (3,H,W)
     "Write one image as a baseline RGB JPEG, the format of CIFAKE's files."
     Image.fromarray(img.permute(1, 2, 0).numpy()).save(path, quality=quality)
 
-# %% ../nbs/00_data.ipynb #fe2153ab
+# %% ../nbs/00_data.ipynb #1abba535
 DEMO_MARKER = 'DEMO_DATA.txt'
 
 def make_demo_data(dest:Path|str, # folder to create; it gets train/ and test/, each with REAL/ and FAKE/
@@ -162,7 +162,7 @@ def is_demo(root:Path|str)->bool:
     "True when `root` is the synthetic demo stand-in, not real data."
     return (Path(root)/DEMO_MARKER).exists()
 
-# %% ../nbs/00_data.ipynb #1b685280
+# %% ../nbs/00_data.ipynb #83a776d9
 def cache_dir()->Path:
     "Folder for decoded tensors, unzipped data and the demo data (`$CIFAKE_NB_CACHE`, else ~/.cache/cifake_nb)."
     d = Path(os.environ.get(CACHE_ENV) or Path.home()/'.cache'/'cifake_nb').expanduser()
@@ -211,7 +211,7 @@ def get_cifake(source:str|Path|None=None, # 'kaggle', 'demo', a folder or a zip;
     raise DataError(f"CIFAKE source {source!r} is not 'kaggle', 'demo', an existing folder or a zip file. "
                     f"Set {DATA_ENV} or pass one of those.")
 
-# %% ../nbs/00_data.ipynb #ce5e88d5
+# %% ../nbs/00_data.ipynb #f9142a71
 SIZE_POLICIES = ('resize', 'skip', 'error')
 
 def reduce_image(im:Image.Image, # any size and mode
@@ -230,7 +230,10 @@ def reduce_image(im:Image.Image, # any size and mode
         im = im.resize((size, size), Image.Resampling.BOX, box=(l, t, l + s, t + s))
     return torch.from_numpy(np.asarray(im).copy()).permute(2, 0, 1).contiguous()
 
-# %% ../nbs/00_data.ipynb #f2ad4616
+# %% ../nbs/00_data.ipynb #11085045
+def _read(path)->bytes:
+    with open(path, 'rb') as f: return f.read()
+
 def _is_clean_jpeg(b:bytes)->bool:
     "Starts with the JPEG start-of-image marker and ends with end-of-image (no truncation)."
     return b[:2] == b'\xff\xd8' and b.rstrip(b'\x00')[-2:] == b'\xff\xd9'
@@ -268,7 +271,7 @@ def decode_files(paths:list, # image files
     imgs, keep, hashes, problems, n_resized = [], [], [], [], 0
     bar = tqdm(total=len(paths), desc='decode', unit='img', disable=not progress, mininterval=1, leave=False)
     for start in range(0, len(paths), chunk):
-        blobs = [Path(p).read_bytes() for p in paths[start:start + chunk]]
+        blobs = [_read(p) for p in paths[start:start + chunk]]
         clean = [i for i, b in enumerate(blobs) if _is_clean_jpeg(b)]
         fast = dict(zip(clean, _decode_jpeg_batch([blobs[i] for i in clean])))
         for i, b in enumerate(blobs):
@@ -287,7 +290,7 @@ def decode_files(paths:list, # image files
     x = torch.stack(imgs) if imgs else torch.empty(0, 3, IMG_SIZE, IMG_SIZE, dtype=torch.uint8)
     return x, keep, torch.tensor(hashes, dtype=torch.int64), problems, n_resized
 
-# %% ../nbs/00_data.ipynb #b8e7d49d
+# %% ../nbs/00_data.ipynb #d1a0185f
 @dataclass
 class ImageSet:
     "Images of one split as aligned tensors: uint8 x (N,3,32,32), labels y (FAKE=1), classes, names, hashes."
@@ -319,7 +322,7 @@ class ImageSet:
                            'class': [CLASSES[c] if c >= 0 else '?' for c in self.cls.tolist()]})
         return pd.crosstab(df['class'], df['label']).reindex(columns=list(LABELS), fill_value=0)
 
-# %% ../nbs/00_data.ipynb #2ba91038
+# %% ../nbs/00_data.ipynb #e9b2290a
 def list_split(root:Path|str, split:str)->tuple:
     "Image files of `split` under `root` and their labels, sorted; raises `DataError` for a missing/empty folder."
     root = Path(root)
@@ -330,7 +333,8 @@ def list_split(root:Path|str, split:str)->tuple:
     for label in (REAL, FAKE):
         d = root/split/LABELS[label]
         if not d.is_dir(): raise DataError(f"Missing folder {d}: each split needs REAL/ and FAKE/ sub-folders.")
-        fs = sorted(e.path for e in os.scandir(d) if e.is_file() and not e.name.startswith('.'))
+        fs = sorted(os.path.join(root, split, LABELS[label], e.name) for e in os.scandir(d)
+                    if e.is_file() and not e.name.startswith('.'))
         if not fs: raise DataError(f"Folder {d} holds no files: the {LABELS[label]} images of '{split}' are missing.")
         files += fs; labels += [label] * len(fs)
     return files, labels
@@ -342,7 +346,7 @@ def split_fingerprint(files:list, on_size:str='resize')->str:
         st = os.stat(f); h.update(f'{f}\0{st.st_size}\0{st.st_mtime_ns}\n'.encode())
     return h.hexdigest()[:16]
 
-# %% ../nbs/00_data.ipynb #1067ea14
+# %% ../nbs/00_data.ipynb #ef03f285
 def _atomic_torch_save(obj, path:Path):
     "Save through a temporary file and rename, so that a crash never leaves a half-written file."
     tmp = path.with_name(f'.{path.name}.tmp{os.getpid()}')
@@ -364,7 +368,8 @@ def load_split(root:Path|str, # dataset root (from get_cifake)
         except Exception: d = None                  # unreadable cache: decode again
         if d is not None: return ImageSet(**d, root=str(root), split=split, fingerprint=fp)
     x, keep, hashes, problems, n_resized = decode_files(files, on_size=on_size, progress=progress)
-    rel = [os.path.relpath(files[i], root) for i in keep]
+    n = len(str(root)) + 1
+    rel = [files[i][n:] for i in keep]                     # names relative to the root
     d = dict(x=x, y=torch.tensor([labels[i] for i in keep], dtype=torch.int64),
              cls=torch.tensor([class_from_name(n) for n in rel], dtype=torch.int64),
              names=rel, hashes=hashes, problems=[list(p) for p in problems])
@@ -377,7 +382,7 @@ def load_split(root:Path|str, # dataset root (from get_cifake)
         _atomic_torch_save(d, cpath)
     return ImageSet(**d, root=str(root), split=split, fingerprint=fp)
 
-# %% ../nbs/00_data.ipynb #0d8a3f7f
+# %% ../nbs/00_data.ipynb #ad78d62b
 def _stratified_pick(keys:torch.Tensor, n:int, seed:int)->torch.Tensor:
     "Indices of `n` items chosen at random with each key's share kept (largest-remainder rounding)."
     g = torch.Generator().manual_seed(seed)
@@ -412,7 +417,7 @@ def train_valid_split(ds:ImageSet, valid_frac:float=0.1, # share of `ds` for val
     valid &= cnt[inv] == 1                       # duplicated content: never in validation
     return ds.subset(~valid), ds.subset(valid)
 
-# %% ../nbs/00_data.ipynb #bdd49efa
+# %% ../nbs/00_data.ipynb #3f38e7a2
 def _header_facts(path:str)->tuple:
     "(size, mode, digest of the JPEG quantisation tables or None) of one image, from its header."
     try:
@@ -464,7 +469,7 @@ def audit(sets:dict, # {'train': ImageSet, 'test': ImageSet}
     counts = pd.concat(rows).reset_index().set_index(['split', 'class'])
     return Audit(s, counts)
 
-# %% ../nbs/00_data.ipynb #4103db12
+# %% ../nbs/00_data.ipynb #bbd27a77
 def _first_occurrences(h:torch.Tensor)->torch.Tensor:
     "Mask of the first item of each distinct value of `h`."
     _, inv = h.unique(return_inverse=True)
@@ -480,7 +485,7 @@ def drop_duplicates(train:ImageSet, test:ImageSet|None=None)->tuple:
     test = test.subset(_first_occurrences(test.hashes))
     return train, test.subset(~torch.from_numpy(np.isin(test.hashes.numpy(), train.hashes.numpy())))
 
-# %% ../nbs/00_data.ipynb #d0132872
+# %% ../nbs/00_data.ipynb #71bcfd11
 class Batches:
     "In-memory loader of (images, labels) batches from an `ImageSet`, on a device, channels_last."
     def __init__(self, ds:ImageSet, bs:int=256, # batch size
@@ -519,7 +524,7 @@ class Batches:
         yield from self.epoch_batches(self.epoch)
         self.epoch += 1
 
-# %% ../nbs/00_data.ipynb #04157b92
+# %% ../nbs/00_data.ipynb #ba3558d9
 def show_batch(ds:ImageSet, n:int=24, # number of images
                ncols:int=8, seed:int=0, # which images: a seeded random sample
                title:str|None=None):
@@ -538,7 +543,7 @@ def show_batch(ds:ImageSet, n:int=24, # number of images
     fig.tight_layout()
     return fig
 
-# %% ../nbs/00_data.ipynb #faba6851
+# %% ../nbs/00_data.ipynb #53db1d30
 def bench_loading(root:Path|str, splits=SPLITS, reference:bool=True)->pd.DataFrame:
     "Images/s to load `splits` cold, cached, and with ImageFolder + PIL + DataLoader (the reference's way)."
     import torchvision
