@@ -8,7 +8,7 @@ __all__ = ['OPTS', 'SCHEDS', 'MONITORS', 'AMPS', 'PRESETS', 'STATE_KIND', 'Train
            'load_state', 'TrainingDiverged', 'ResumeError', 'Result', 'fit', 'plot_history', 'write_metrics',
            'train_cli', 'lr_find', 'tune', 'bench', 'bench_cli']
 
-# %% ../nbs/02_train.ipynb #24083d00
+# %% ../nbs/02_train.ipynb #74f0669a
 import os, sys, io, json, math, time, signal, argparse, tempfile, itertools, hashlib, dataclasses
 from dataclasses import dataclass, asdict, replace, fields
 from pathlib import Path
@@ -24,7 +24,7 @@ from .data import (DataError, ImageSet, Batches, get_cifake, load_split, stratif
 from .model import (STEMS, CheckpointError, PretrainedWeightsUnavailable, create_model, atomic_save,
                              save_checkpoint, load_checkpoint, to_plain)
 
-# %% ../nbs/02_train.ipynb #213967a1
+# %% ../nbs/02_train.ipynb #40348708
 OPTS, SCHEDS, MONITORS, AMPS = ('adamw', 'adam', 'sgd'), ('onecycle', 'cosine', 'constant'), ('valid_loss', 'valid_acc'), ('auto', 'bf16', 'fp16', 'off')
 
 @dataclass
@@ -73,7 +73,7 @@ class TrainConfig:
             raise ValueError(f"TrainConfig.budget_minutes must be positive, got {self.budget_minutes}")
         return self
 
-# %% ../nbs/02_train.ipynb #682d9e04
+# %% ../nbs/02_train.ipynb #dd5b7364
 PRESETS = {
     'reference': TrainConfig(stem='imagenet', epochs=14, bs=16, lr=5e-4, opt='adam', wd=0.0, sched='constant',
                              patience=3, monitor='valid_loss', flip=True, clip=None, precise_bn=0, amp='off',
@@ -94,7 +94,7 @@ def make_config(preset:str='auto', # 'cpu', 'gpu', 'reference', or 'auto' ('gpu'
     if bad := [k for k in overrides if k not in names]: raise ValueError(f"TrainConfig has no field(s) {bad}")
     return replace(PRESETS[preset], **{k: v for k, v in overrides.items() if v is not None}).check()
 
-# %% ../nbs/02_train.ipynb #f9684f01
+# %% ../nbs/02_train.ipynb #00c65c1c
 def prepare_data(source=None,          # 'kaggle', 'demo', a folder or a zip (see `get_cifake`); None: $CIFAKE_DATA or 'kaggle'
                  valid_frac:float=0.1, # share held out for validation
                  n_train:int|None=None,# use a stratified subset of this many train-split images
@@ -112,7 +112,7 @@ def data_digest(ds:ImageSet)->str:
     h.update(ds.y.numpy().astype(np.int8).tobytes())
     return h.hexdigest()[:16]
 
-# %% ../nbs/02_train.ipynb #075f61a9
+# %% ../nbs/02_train.ipynb #824562ad
 def lr_factor(sched:str,           # 'onecycle', 'cosine' or 'constant'
               progress:float,      # share of the planned steps done, 0..1
               warmup:float=0.25,   # share of the steps spent warming up ('onecycle')
@@ -128,7 +128,7 @@ def lr_factor(sched:str,           # 'onecycle', 'cosine' or 'constant'
     q = (p - warmup) / (1 - warmup)
     return end + (1 - end) * (1 + math.cos(math.pi * q)) / 2
 
-# %% ../nbs/02_train.ipynb #5ca2e023
+# %% ../nbs/02_train.ipynb #2b5c09c4
 def make_optimizer(model:nn.Module, cfg:TrainConfig)->torch.optim.Optimizer:
     "The optimiser named by `cfg.opt`, with weight decay on weight matrices and kernels only."
     decay = [p for p in model.parameters() if p.requires_grad and p.ndim > 1]
@@ -139,7 +139,7 @@ def make_optimizer(model:nn.Module, cfg:TrainConfig)->torch.optim.Optimizer:
     if cfg.opt == 'sgd': return torch.optim.SGD(groups, lr=cfg.lr, momentum=0.9, nesterov=True)
     raise ValueError(f"unknown optimiser {cfg.opt!r}: use one of {OPTS}")
 
-# %% ../nbs/02_train.ipynb #0d1a317b
+# %% ../nbs/02_train.ipynb #ce56e845
 def robust_augment(xb:torch.Tensor,            # float images in [0,1], (N,3,H,W)
                    share:float=0.5,             # share of the images to degrade
                    g:torch.Generator|None=None, # random choices (a CPU generator)
@@ -166,7 +166,7 @@ def robust_augment(xb:torch.Tensor,            # float images in [0,1], (N,3,H,W
         out[idx] = x.reshape(m, c, h, w).clamp(0, 1)
     return out.contiguous(memory_format=torch.channels_last) if xb.is_contiguous(memory_format=torch.channels_last) else out
 
-# %% ../nbs/02_train.ipynb #c00750fe
+# %% ../nbs/02_train.ipynb #b6343320
 def _device(device=None)->torch.device:
     "The device named by `device`; 'auto' or None: CUDA if available, else CPU."
     if device in (None, 'auto'): return torch.device('cuda' if torch.cuda.is_available() else 'cpu')
@@ -205,7 +205,7 @@ def predict_proba(model:nn.Module,   # a `Detector` (from `create_model` or `loa
     dev = next(model.parameters()).device
     return torch.sigmoid(_logits(model, x, bs, dev))
 
-# %% ../nbs/02_train.ipynb #7367b292
+# %% ../nbs/02_train.ipynb #948cb822
 @torch.no_grad()
 def precise_bn(model:nn.Module,        # a model with BatchNorm layers
                ds:ImageSet,            # training images
@@ -226,7 +226,7 @@ def precise_bn(model:nn.Module,        # a model with BatchNorm layers
         for m, (mom, tr) in zip(bns, saved): m.momentum = mom; m.train(tr)
     return model
 
-# %% ../nbs/02_train.ipynb #31ca0829
+# %% ../nbs/02_train.ipynb #9aecccc6
 STATE_KIND = 'cifake_nb.train.state'
 
 def save_state(path, state:dict)->Path:
@@ -250,7 +250,7 @@ def load_state(path)->dict:
                               f"resumed): point --out at the run folder, or start without resume.")
     return st
 
-# %% ../nbs/02_train.ipynb #724ea447
+# %% ../nbs/02_train.ipynb #21829aaf
 class TrainingDiverged(RuntimeError):
     "The training loss became NaN or infinite; nothing broken was saved."
 
@@ -304,7 +304,7 @@ def _is_better(score:float, best:float|None, cfg:TrainConfig)->bool:
     if best is None: return True
     return score < best - cfg.min_delta if cfg.monitor == 'valid_loss' else score > best + cfg.min_delta
 
-# %% ../nbs/02_train.ipynb #0f6c4035
+# %% ../nbs/02_train.ipynb #e5cc3aae
 def fit(cfg:TrainConfig,          # the settings of the run
         train_ds:ImageSet,        # images to train on
         valid_ds:ImageSet,        # images to choose the best model and stop on
@@ -336,7 +336,7 @@ def _fit(cfg, train_ds, valid_ds, run_dir, resume, progress, max_seconds):
                       drop_last=True)  # a last batch of 1 image would break BatchNorm; a reshuffle reuses the rest
     spe, vbs = len(batches), max(cfg.bs, 512)
     # the state that a resumption restores; everything else follows from cfg
-    s = dict(config=asdict(cfg), data=digests, epoch=0, batch=0, step=0, total_steps=cfg.epochs * spe, planned=False,
+    s = dict(config=asdict(cfg), data=digests, epoch=0, batch=0, step=0, total_steps=cfg.epochs * spe,
              sums=[0., 0, 0], seg_seconds=0., elapsed=0., history=[], best=None, best_row=None, bad=0, done=False,
              stop_reason=None)
     if run_dir:
@@ -359,7 +359,7 @@ def _fit(cfg, train_ds, valid_ds, run_dir, resume, progress, max_seconds):
     limit = min(x for x in (budget, max_seconds, math.inf) if x is not None)
     t0 = time.perf_counter() - s['elapsed']
     elapsed = lambda: time.perf_counter() - t0
-    seg_t0, seg_start_step, plan_mark = time.perf_counter() - s['seg_seconds'], s['step'], None
+    seg_t0 = time.perf_counter() - s['seg_seconds']
 
     def state():
         return dict(s, elapsed=elapsed(), seg_seconds=time.perf_counter() - seg_t0, model=model.state_dict(),
@@ -409,10 +409,10 @@ def _fit(cfg, train_ds, valid_ds, run_dir, resume, progress, max_seconds):
         elif cfg.patience is not None and s['bad'] >= cfg.patience: s['stop_reason'] = 'early_stop'
         return s['stop_reason'] is not None
 
-    def plan(secs_per_step):
-        "Fit the number of steps to the budget, given the measured (or estimated) seconds per step."
-        left = budget - elapsed()
-        s['total_steps'] = int(min(cfg.epochs * spe, s['step'] + max(0., 0.97 * left / secs_per_step)))
+    def progress_now():
+        "How far the schedule is, 0..1: by steps, or by the clock when a budget is set and that is further."
+        p = s['step'] / s['total_steps']
+        return max(p, elapsed() / (0.98 * budget)) if budget else p
 
     model.train()
     while not s['done'] and s['stop_reason'] is None:
@@ -423,7 +423,7 @@ def _fit(cfg, train_ds, valid_ds, run_dir, resume, progress, max_seconds):
         bar = tqdm(total=spe, initial=s['batch'], desc=f"epoch {s['epoch'] + 1}/{math.ceil(s['total_steps'] / spe)}",
                    disable=not progress, leave=False, dynamic_ncols=True)
         for xb, yb in batches.epoch_batches(s['epoch'], s['batch']):
-            lr = cfg.lr * lr_factor(cfg.sched, s['step'] / s['total_steps'], cfg.warmup)
+            lr = cfg.lr * lr_factor(cfg.sched, progress_now(), cfg.warmup)
             for gr in opt.param_groups: gr['lr'] = lr
             if cfg.robust_aug:
                 xb = robust_augment(xb, cfg.robust_aug, torch.Generator().manual_seed(
@@ -445,26 +445,16 @@ def _fit(cfg, train_ds, valid_ds, run_dir, resume, progress, max_seconds):
             s['sums'][0] += lv * n; s['sums'][1] += int(((logits.detach() > 0) == (yb > 0.5)).sum()); s['sums'][2] += n
             s['batch'] += 1; s['step'] += 1
             bar.update(); bar.set_postfix(loss=f"{s['sums'][0] / s['sums'][2]:.4f}", acc=f"{s['sums'][1] / s['sums'][2]:.3f}", refresh=False)
-            if budget and not s['planned']:                                   # plan the steps after a few timed ones
-                if s['step'] == seg_start_step + 1: plan_mark = time.perf_counter()
-                elif plan_mark and s['step'] == seg_start_step + 4:
-                    per = (time.perf_counter() - plan_mark) / 3
-                    vpe = spe / cfg.valid_every if cfg.valid_every else 1        # validations per epoch
-                    cost = vpe * (len(valid_ds) / 4 + min(cfg.precise_bn, len(train_ds)) / 3)     # forward passes: ~1/3-1/4 of a step
-                    plan(per * (1 + cost / (spe * batches.bs))); s['planned'] = True
-            if elapsed() >= limit:
+            if elapsed() >= limit or (budget and progress_now() >= 1):
                 s['stop_reason'] = 'budget'; break
             if s['step'] >= s['total_steps']: break
             if cfg.valid_every and s['batch'] % cfg.valid_every == 0 and s['batch'] < spe:
-                stop = validate()
-                if budget and s['planned']: plan(elapsed() / s['step'])        # re-plan with measured cost
-                if stop: break
+                if validate(): break
             if cfg.save_every and s['batch'] % cfg.save_every == 0 and s['batch'] < spe and last_path:
                 save_state(last_path, state())
         bar.close()
         if s['sums'][2]:                                                       # end of epoch, or stopped within one
             validate()
-            if budget and s['planned']: plan(elapsed() / s['step'])        # re-plan with measured cost
         if s['batch'] >= spe: s['epoch'] += 1; s['batch'] = 0
         if s['step'] >= s['total_steps'] and s['stop_reason'] is None:
             s['stop_reason'] = 'budget' if s['total_steps'] < cfg.epochs * spe else 'done'
@@ -475,7 +465,7 @@ def _fit(cfg, train_ds, valid_ds, run_dir, resume, progress, max_seconds):
         say(f"stopped: {s['stop_reason']} after {s['step']} steps, {elapsed():.1f} s")
     return Result(model.eval(), pd.DataFrame(s['history']), s['best_row'] or {}, s['stop_reason'], cfg, run_dir)
 
-# %% ../nbs/02_train.ipynb #d60d3724
+# %% ../nbs/02_train.ipynb #725d3797
 def plot_history(history,          # `Result.history`, a history.csv as DataFrame, or a list of rows
                  table:bool=True,  # also display the table (in a notebook)
                  title:str|None=None):
@@ -498,7 +488,7 @@ def plot_history(history,          # `Result.history`, a history.csv as DataFram
         except Exception: pass
     return fig
 
-# %% ../nbs/02_train.ipynb #1747cf30
+# %% ../nbs/02_train.ipynb #3ac3ba65
 _CLI_FIELDS = ('stem', 'pretrained', 'epochs', 'bs', 'lr', 'opt', 'wd', 'sched', 'patience', 'n_train', 'valid_frac',
                'budget_minutes', 'robust_aug', 'seed', 'threads', 'device', 'amp', 'compile', 'save_every')
 
@@ -600,7 +590,7 @@ def train_cli(argv=None # arguments (default: the command line)
     except KeyboardInterrupt:
         print(f"\ncifake_nb_train: interrupted; continue with the same command and --resume", file=sys.stderr); sys.exit(130)
 
-# %% ../nbs/02_train.ipynb #cc34da96
+# %% ../nbs/02_train.ipynb #e2c79b17
 def lr_find(cfg:TrainConfig,        # model, optimiser, batch size, seed and device to test with
             train_ds:ImageSet,      # training images
             start:float=1e-6, end:float=1.0, # the range of learning rates
@@ -631,7 +621,7 @@ def lr_find(cfg:TrainConfig,        # model, optimiser, batch size, seed and dev
     df.attrs['suggestion'] = float(df.lr[df.smooth_loss.idxmin()] / 10) if len(df) else None
     return df
 
-# %% ../nbs/02_train.ipynb #6b1352b4
+# %% ../nbs/02_train.ipynb #20fa9eeb
 def tune(grid:dict,                  # {field: [values]} of `TrainConfig`, e.g. {'lr': [1e-3, 3e-3], 'bs': [64, 256]}
          train_ds:ImageSet, valid_ds:ImageSet,
          base:TrainConfig|None=None, # the settings not in `grid`; None: `make_config('auto')`
@@ -656,7 +646,7 @@ def tune(grid:dict,                  # {field: [values]} of `TrainConfig`, e.g. 
     df.attrs['config'] = asdict(replace(base, **{k: df[k].iloc[0].item() if hasattr(df[k].iloc[0], 'item') else df[k].iloc[0] for k in keys}))
     return df
 
-# %% ../nbs/02_train.ipynb #4dbcf21b
+# %% ../nbs/02_train.ipynb #c5012d2d
 def _markdown(df:pd.DataFrame)->str:
     "`df` as a markdown table."
     fmt = lambda v: '—' if v is None or (isinstance(v, float) and math.isnan(v)) else f'{v:.4g}' if isinstance(v, float) else str(v)
