@@ -10,7 +10,7 @@ __all__ = ['REAL', 'FAKE', 'LABELS', 'CLASSES', 'SPLITS', 'IMG_SIZE', 'MEAN', 'S
            'stratified_subset', 'train_valid_split', 'Audit', 'audit', 'drop_duplicates', 'Batches', 'show_batch',
            'bench_loading']
 
-# %% ../nbs/00_data.ipynb #44a32587
+# %% ../nbs/00_data.ipynb #ca1c5de5
 import os, io, re, json, time, shutil, hashlib, zipfile, tempfile
 from pathlib import Path
 from dataclasses import dataclass, field
@@ -23,7 +23,7 @@ from torchvision.io import decode_jpeg, ImageReadMode
 from PIL import Image
 from tqdm.auto import tqdm
 
-# %% ../nbs/00_data.ipynb #81c3c760
+# %% ../nbs/00_data.ipynb #acc7753f
 REAL, FAKE = 0, 1
 LABELS = ('REAL', 'FAKE')
 CLASSES = ('airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck')
@@ -42,7 +42,7 @@ class DataError(ValueError):
 if os.environ.get('IN_TEST'):   # nbdev_test runs notebooks side by side: one thread each avoids oversubscribing the cores
     torch.set_num_threads(1)
 
-# %% ../nbs/00_data.ipynb #b820c97c
+# %% ../nbs/00_data.ipynb #e3e80e38
 _CLASS_SUFFIX = re.compile(r'^\d+(?: \((\d+)\))?$')
 
 def class_from_name(name:str # file name or path, e.g. 'train/FAKE/1000 (2).jpg'
@@ -53,7 +53,7 @@ def class_from_name(name:str # file name or path, e.g. 'train/FAKE/1000 (2).jpg'
     k = int(m.group(1) or 1) - 1
     return k if 0 <= k < len(CLASSES) else -1
 
-# %% ../nbs/00_data.ipynb #9e0afe7f
+# %% ../nbs/00_data.ipynb #c5da9b79
 # one palette per class: (sky, ground, object) RGB in [0,1], and the object's shape (0 ellipse, 1 box)
 _PALETTES = torch.tensor([
     [[.55,.70,.90],[.60,.62,.60],[.75,.75,.80]], [[.60,.65,.70],[.35,.35,.35],[.80,.15,.15]],
@@ -110,7 +110,7 @@ def _render_fake(img, g):
     amp = 0.035 * torch.rand(n, 1, 1, 1, generator=g)
     return (out + amp * grid + 0.006 * torch.randn(out.shape, generator=g)).clamp(0, 1)
 
-# %% ../nbs/00_data.ipynb #304dc18c
+# %% ../nbs/00_data.ipynb #574794ed
 def cifake_name(i:int, cls:int)->str:
     "CIFAKE's file name for image number `i` of CIFAR-10 class `cls`."
     return f'{i}.jpg' if cls == 0 else f'{i} ({cls + 1}).jpg'
@@ -131,7 +131,7 @@ def save_jpeg(img:torch.Tensor, # uint8 (3,H,W)
     "Write one image as a baseline RGB JPEG, the format of CIFAKE's files."
     Image.fromarray(img.permute(1, 2, 0).numpy()).save(path, quality=quality)
 
-# %% ../nbs/00_data.ipynb #6babadb7
+# %% ../nbs/00_data.ipynb #acb0a518
 DEMO_MARKER = 'DEMO_DATA.txt'
 
 def make_demo_data(dest:Path|str, # folder to create; it gets train/ and test/, each with REAL/ and FAKE/
@@ -165,7 +165,7 @@ def is_demo(root:Path|str)->bool:
     "True when `root` is the synthetic demo stand-in, not real data."
     return (Path(root)/DEMO_MARKER).exists()
 
-# %% ../nbs/00_data.ipynb #717c82de
+# %% ../nbs/00_data.ipynb #1333a20d
 def cache_dir()->Path:
     "Folder for decoded tensors, unzipped data and the demo data (`$CIFAKE_NB_CACHE`, else ~/.cache/cifake_nb)."
     d = Path(os.environ.get(CACHE_ENV) or Path.home()/'.cache'/'cifake_nb').expanduser()
@@ -214,7 +214,7 @@ def get_cifake(source:str|Path|None=None, # 'kaggle', 'demo', a folder or a zip;
     raise DataError(f"CIFAKE source {source!r} is not 'kaggle', 'demo', an existing folder or a zip file. "
                     f"Set {DATA_ENV} or pass one of those.")
 
-# %% ../nbs/00_data.ipynb #e330c21c
+# %% ../nbs/00_data.ipynb #8d4bd8c6
 SIZE_POLICIES = ('resize', 'skip', 'error')
 
 def reduce_image(im:Image.Image, # any size and mode
@@ -233,7 +233,7 @@ def reduce_image(im:Image.Image, # any size and mode
         im = im.resize((size, size), Image.Resampling.BOX, box=(l, t, l + s, t + s))
     return torch.from_numpy(np.asarray(im).copy()).permute(2, 0, 1).contiguous()
 
-# %% ../nbs/00_data.ipynb #f51fb6c5
+# %% ../nbs/00_data.ipynb #8f9c2872
 def _read(path)->bytes:
     with open(path, 'rb') as f: return f.read()
 
@@ -293,7 +293,7 @@ def decode_files(paths:list, # image files
     x = torch.stack(imgs) if imgs else torch.empty(0, 3, IMG_SIZE, IMG_SIZE, dtype=torch.uint8)
     return x, keep, torch.tensor(hashes, dtype=torch.int64), problems, n_resized
 
-# %% ../nbs/00_data.ipynb #7158f399
+# %% ../nbs/00_data.ipynb #f56eb046
 @dataclass
 class ImageSet:
     "Images of one split as aligned tensors: uint8 x (N,3,32,32), labels y (FAKE=1), classes, names, hashes."
@@ -325,7 +325,7 @@ class ImageSet:
                            'class': [CLASSES[c] if c >= 0 else '?' for c in self.cls.tolist()]})
         return pd.crosstab(df['class'], df['label']).reindex(columns=list(LABELS), fill_value=0)
 
-# %% ../nbs/00_data.ipynb #5d3308d4
+# %% ../nbs/00_data.ipynb #6a2daf60
 def list_split(root:Path|str, split:str)->tuple:
     "Image files of `split` under `root` and their labels, sorted; raises `DataError` for a missing/empty folder."
     root = Path(root)
@@ -349,7 +349,7 @@ def split_fingerprint(files:list, on_size:str='resize')->str:
         st = os.stat(f); h.update(f'{f}\0{st.st_size}\0{st.st_mtime_ns}\n'.encode())
     return h.hexdigest()[:16]
 
-# %% ../nbs/00_data.ipynb #8a8aac27
+# %% ../nbs/00_data.ipynb #aa7edd81
 def _atomic_torch_save(obj, path:Path):
     "Save through a temporary file and rename, so that a crash never leaves a half-written file."
     tmp = path.with_name(f'.{path.name}.tmp{os.getpid()}')
@@ -385,7 +385,7 @@ def load_split(root:Path|str, # dataset root (from get_cifake)
         _atomic_torch_save(d, cpath)
     return ImageSet(**d, root=str(root), split=split, fingerprint=fp)
 
-# %% ../nbs/00_data.ipynb #9b8d11f7
+# %% ../nbs/00_data.ipynb #1970d221
 def _stratified_pick(keys:torch.Tensor, n:int, seed:int)->torch.Tensor:
     "Indices of `n` items chosen at random with each key's share kept (largest-remainder rounding)."
     g = torch.Generator().manual_seed(seed)
@@ -420,7 +420,7 @@ def train_valid_split(ds:ImageSet, valid_frac:float=0.1, # share of `ds` for val
     valid &= cnt[inv] == 1                       # duplicated content: never in validation
     return ds.subset(~valid), ds.subset(valid)
 
-# %% ../nbs/00_data.ipynb #38641d2a
+# %% ../nbs/00_data.ipynb #ff32946a
 def _header_facts(path:str)->tuple:
     "(size, mode, digest of the JPEG quantisation tables or None) of one image, from its header."
     try:
@@ -472,7 +472,7 @@ def audit(sets:dict, # {'train': ImageSet, 'test': ImageSet}
     counts = pd.concat(rows).reset_index().set_index(['split', 'class'])
     return Audit(s, counts)
 
-# %% ../nbs/00_data.ipynb #2e7be7c7
+# %% ../nbs/00_data.ipynb #d8ceec09
 def _first_occurrences(h:torch.Tensor)->torch.Tensor:
     "Mask of the first item of each distinct value of `h`."
     _, inv = h.unique(return_inverse=True)
@@ -488,7 +488,7 @@ def drop_duplicates(train:ImageSet, test:ImageSet|None=None)->tuple:
     test = test.subset(_first_occurrences(test.hashes))
     return train, test.subset(~torch.from_numpy(np.isin(test.hashes.numpy(), train.hashes.numpy())))
 
-# %% ../nbs/00_data.ipynb #d9c0dacf
+# %% ../nbs/00_data.ipynb #55620c6d
 class Batches:
     "In-memory loader of (images, labels) batches from an `ImageSet`, on a device, channels_last."
     def __init__(self, ds:ImageSet, bs:int=256, # batch size
@@ -527,7 +527,7 @@ class Batches:
         yield from self.epoch_batches(self.epoch)
         self.epoch += 1
 
-# %% ../nbs/00_data.ipynb #c39820c7
+# %% ../nbs/00_data.ipynb #8bb3f615
 def show_batch(ds:ImageSet, n:int=24, # number of images
                ncols:int=8, seed:int=0, # which images: a seeded random sample
                title:str|None=None):
@@ -546,7 +546,7 @@ def show_batch(ds:ImageSet, n:int=24, # number of images
     fig.tight_layout()
     return fig
 
-# %% ../nbs/00_data.ipynb #c255de03
+# %% ../nbs/00_data.ipynb #146bed96
 def bench_loading(root:Path|str, splits=SPLITS, reference:bool=True)->pd.DataFrame:
     "Images/s to load `splits` cold, cached, and with ImageFolder + PIL + DataLoader (the reference's way)."
     import torchvision

@@ -8,7 +8,7 @@ __all__ = ['METRICS', 'THRESHOLD_CRITERIA', 'CORRUPTIONS', 'binary_metrics', 'pl
            'plot_reliability', 'choose_threshold', 'corrupt', 'robustness', 'plot_robustness', 'confident_mistakes',
            'show_mistakes', 'load_image_folder', 'source_of', 'external_eval', 'write_report', 'evaluate_cli']
 
-# %% ../nbs/03_evaluate.ipynb #89e05388
+# %% ../nbs/03_evaluate.ipynb #a74b5612
 import os, sys, json, math, argparse, dataclasses, tempfile
 from pathlib import Path
 import numpy as np
@@ -24,9 +24,9 @@ from tqdm.auto import tqdm
 from .data import (REAL, FAKE, LABELS, CLASSES, IMG_EXTS, DataError, ImageSet, get_cifake, load_split,
                             decode_files, drop_duplicates, stratified_subset, is_demo)
 from .model import load_checkpoint, update_checkpoint, CheckpointError, to_plain
-from .train import predict_proba, plot_history, _markdown
+from .train import predict_proba, plot_history, markdown_table
 
-# %% ../nbs/03_evaluate.ipynb #65762f12
+# %% ../nbs/03_evaluate.ipynb #25512091
 METRICS = ('accuracy', 'precision', 'recall', 'f1', 'roc_auc', 'average_precision')
 
 def binary_metrics(y, # true labels (FAKE=1, REAL=0)
@@ -45,7 +45,7 @@ def binary_metrics(y, # true labels (FAKE=1, REAL=0)
                 average_precision=skm.average_precision_score(y, p) if both else math.nan,
                 tn=int(tn), fp=int(fp), fn=int(fn), tp=int(tp))
 
-# %% ../nbs/03_evaluate.ipynb #1c17ee0d
+# %% ../nbs/03_evaluate.ipynb #10cf3d7a
 def plot_confusion(y, p, threshold:float=0.5, # the decision threshold
                    ax=None, title:str|None=None):
     "Confusion matrix at `threshold` as a seaborn heatmap: counts and the share of each true label."
@@ -75,7 +75,7 @@ def plot_roc_pr(curves:dict, # {name: (y, p)}, one line per entry
     fig.tight_layout()
     return fig
 
-# %% ../nbs/03_evaluate.ipynb #96b20d82
+# %% ../nbs/03_evaluate.ipynb #a15c8c91
 def dedup_mask(test:ImageSet, # the test split
                train:ImageSet|None=None, # the train split; None: remove copies within test only
               )->np.ndarray:
@@ -89,7 +89,7 @@ def metrics_table(y, p, masks:dict, # {name: boolean mask over y}
     y, p = np.asarray(y), np.asarray(p)
     return pd.DataFrame.from_dict({k: binary_metrics(y[m], p[m], threshold) for k, m in masks.items()}, orient='index')
 
-# %% ../nbs/03_evaluate.ipynb #30eff4e7
+# %% ../nbs/03_evaluate.ipynb #89a7a097
 def per_class(y, p, cls, # true labels, P(FAKE), CIFAR-10 class ids (-1: unknown)
               threshold:float=0.5)->pd.DataFrame:
     "Per CIFAR-10 class: counts, accuracy on its real images, accuracy on its fakes, and its ROC-AUC."
@@ -116,7 +116,7 @@ def plot_per_class(tab:pd.DataFrame, # from `per_class`
     ax.legend(loc='upper left', bbox_to_anchor=(1, 1), title='accuracy on'); fig.tight_layout()
     return fig
 
-# %% ../nbs/03_evaluate.ipynb #ac60b921
+# %% ../nbs/03_evaluate.ipynb #92a5bf56
 def calibration_bins(y, p, n_bins:int=15 # equal-width bins of P(FAKE) over [0, 1]
                     )->pd.DataFrame:
     "Per bin of P(FAKE): its range, the number of images, their mean P(FAKE) and the share that is fake."
@@ -148,7 +148,7 @@ def plot_reliability(curves:dict, # {name: (y, p)}
     fig.tight_layout()
     return fig
 
-# %% ../nbs/03_evaluate.ipynb #441de87d
+# %% ../nbs/03_evaluate.ipynb #cb7633fe
 THRESHOLD_CRITERIA = ('balanced_accuracy', 'accuracy', 'f1')
 
 def choose_threshold(y_valid, # validation labels (never test labels)
@@ -169,7 +169,7 @@ def choose_threshold(y_valid, # validation labels (never test labels)
     lo = thr[i + 1] if i + 1 < len(thr) else 0.0
     return float((hi + lo) / 2) if i > 0 else float(np.nextafter(hi, 2))
 
-# %% ../nbs/03_evaluate.ipynb #0d444db2
+# %% ../nbs/03_evaluate.ipynb #dd90ceb5
 CORRUPTIONS = {'jpeg': (90, 70, 50, 30, 10), 'blur': (0.5, 1.0, 2.0), 'noise': (0.02, 0.05, 0.1),
                'rescale': (0.75, 0.5, 0.25)}
 
@@ -200,7 +200,7 @@ def corrupt(x:torch.Tensor, # uint8 images (N,3,H,W)
     g = torch.Generator().manual_seed(seed)
     return torch.cat([_corrupt_chunk(c, kind, level, g) for c in x.split(chunk)]) if len(x) else x.clone()
 
-# %% ../nbs/03_evaluate.ipynb #a6a9c9b7
+# %% ../nbs/03_evaluate.ipynb #b0dedf26
 def _proba(model, ds:ImageSet, bs:int=512, device=None)->np.ndarray:
     "P(FAKE) of every image of `ds` as a float64 numpy array (through `train.predict_proba`)."
     model = model.to(memory_format=torch.channels_last)    # in place; 1.3-2x faster on CPU with channels_last batches
@@ -243,7 +243,7 @@ def plot_robustness(df:pd.DataFrame, # from `robustness`
     axs[0, 0].legend(fontsize=8); fig.suptitle(title); fig.tight_layout()
     return fig
 
-# %% ../nbs/03_evaluate.ipynb #6deb4616
+# %% ../nbs/03_evaluate.ipynb #81e66e2e
 def confident_mistakes(y, p, threshold:float=0.5, k:int=8 # mistakes per direction
                       )->dict:
     "Indices of the `k` most confident mistakes each way: REAL called FAKE (highest P first), FAKE called REAL (lowest first)."
@@ -266,7 +266,7 @@ def show_mistakes(ds:ImageSet, p, threshold:float=0.5, k:int=8):
     fig.suptitle(f'most confident mistakes at threshold {threshold:.3f}', fontsize=10); fig.tight_layout()
     return fig
 
-# %% ../nbs/03_evaluate.ipynb #1e848574
+# %% ../nbs/03_evaluate.ipynb #06fa2bbc
 def load_image_folder(root:Path|str, # folder with REAL/ and FAKE/ (FAKE/<generator>/... optional)
                       progress:bool=True)->ImageSet:
     "Every image under `root`/REAL and `root`/FAKE, any size or format, reduced to 32x32 as for prediction."
@@ -292,7 +292,7 @@ def source_of(name:str # a name from `load_image_folder`, e.g. 'FAKE/glid3_xl/00
     parts = Path(name).parts
     return 'REAL' if parts[0] == LABELS[REAL] else parts[1] if len(parts) > 2 else LABELS[FAKE]
 
-# %% ../nbs/03_evaluate.ipynb #b0477fcd
+# %% ../nbs/03_evaluate.ipynb #54eb1f24
 def external_eval(model, root:Path|str|ImageSet, # a folder for `load_image_folder`, or what it returned
                   threshold:float=0.5, bs:int=512, device=None, progress:bool=True)->pd.DataFrame:
     "ROC-AUC, accuracy, fakes caught and real photos called fake: all generators, then each generator."
@@ -308,7 +308,7 @@ def external_eval(model, root:Path|str|ImageSet, # a folder for `load_image_fold
                          fakes_caught=m['recall'], real_called_fake=m['fp'] / max(m['n_real'], 1))
     return pd.DataFrame.from_dict(rows, orient='index')
 
-# %% ../nbs/03_evaluate.ipynb #98a8ecaf
+# %% ../nbs/03_evaluate.ipynb #e4dca3d2
 def _plain(o):
     "`o` as plain JSON values: numpy and torch scalars to Python, NaN to None."
     o = to_plain(o)
@@ -323,7 +323,7 @@ def _save(fig, path:Path)->str:
     fig.savefig(path, dpi=110, bbox_inches='tight'); plt.close(fig)
     return path.name
 
-# %% ../nbs/03_evaluate.ipynb #5f8d6e58
+# %% ../nbs/03_evaluate.ipynb #d0984d1b
 def write_report(run_dir:Path|str, # where metrics.json, report.md and the figures go
                  ckpt_path:Path|str, # checkpoint to evaluate (its threshold is updated when tuning)
                  test_ds:ImageSet, # the official test split
@@ -392,7 +392,7 @@ def write_report(run_dir:Path|str, # where metrics.json, report.md and the figur
     (run_dir/'report.md').write_text(_report_md(res, tab, pcl, rob if robust_n else None, ext if external is not None else None, meta))
     return res
 
-# %% ../nbs/03_evaluate.ipynb #e25a1f5f
+# %% ../nbs/03_evaluate.ipynb #784ee276
 def _report_md(res:dict, tab, pcl, rob, ext, meta)->str:
     "The text of report.md."
     f = res['figures']
@@ -404,22 +404,22 @@ def _report_md(res:dict, tab, pcl, rob, ext, meta)->str:
     md += ['## Test split: full and deduplicated', '',
            f"The deduplicated set keeps one copy of each test image{' and drops every test image identical to a train image' if d['against_train'] else ''}: "
            f"{d['removed']:,} of {d['test_images']:,} test images removed.", '',
-           _markdown(tab[['n', 'n_real', 'n_fake', *METRICS]].rename_axis('test set').reset_index()), '', *[x for n in res['notes'] for x in (f'_{n}_', '')],
+           markdown_table(tab[['n', 'n_real', 'n_fake', *METRICS]].rename_axis('test set').reset_index()), '', *[x for n in res['notes'] for x in (f'_{n}_', '')],
            f"![confusion]({f['confusion']})", '', f"![roc and pr]({f['roc_pr']})", '']
     if 'history' in f: md += ['## Training', '', f"![history]({f['history']})", '']
-    md += ['## Per CIFAR-10 class (deduplicated test)', '', _markdown(pcl.rename_axis('class').reset_index()), '', f"![per class]({f['per_class']})", '']
+    md += ['## Per CIFAR-10 class (deduplicated test)', '', markdown_table(pcl.rename_axis('class').reset_index()), '', f"![per class]({f['per_class']})", '']
     md += ['## Calibration', '', ', '.join(f'{k}: {v:.4f}' for k, v in res['calibration'].items()), '',
            f"![reliability]({f['reliability']})", '']
     if rob is not None:
-        md += ['## Robustness', '', f"Accuracy and ROC-AUC on {res['robustness_images']:,} deduplicated test images, clean and corrupted.", '', _markdown(rob), '', f"![robustness]({f['robustness']})", '']
+        md += ['## Robustness', '', f"Accuracy and ROC-AUC on {res['robustness_images']:,} deduplicated test images, clean and corrupted.", '', markdown_table(rob), '', f"![robustness]({f['robustness']})", '']
     md += ['## Most confident mistakes', '', f"![mistakes]({f['mistakes']})", '']
     if ext is not None:
         md += ['## Beyond CIFAKE', '', f"Images from `{res['external']['root']}`, reduced to 32x32 as for prediction.", '',
-               _markdown(ext.rename_axis('generator').reset_index()), '',
+               markdown_table(ext.rename_axis('generator').reset_index()), '',
                'These figures, not the CIFAKE test figures, say how the detector does on images from outside CIFAKE.', '']
     return '\n'.join(md)
 
-# %% ../nbs/03_evaluate.ipynb #a9d379fc
+# %% ../nbs/03_evaluate.ipynb #aa74c914
 def evaluate_cli(argv:list|None=None # arguments; None: sys.argv[1:]
                 ):
     "Command line: `cifake_nb_evaluate --ckpt PATH --data {kaggle,demo,PATH} [--out DIR] [--external PATH]`."

@@ -7,7 +7,7 @@ __all__ = ['METHODS', 'CAM_LAYERS', 'as_label', 'cam_targets', 'as_float_images'
            'cam_overlay', 'save_overlays', 'show_cams', 'compare_cams', 'smoothness', 'cam_stats', 'claim_verdict',
            'perturbation_curves', 'faithfulness', 'plot_curves']
 
-# %% ../nbs/04_gradcam.ipynb #56f5bf62
+# %% ../nbs/04_gradcam.ipynb #40b13dd5
 import re
 from contextlib import contextmanager
 from pathlib import Path
@@ -28,7 +28,7 @@ from pytorch_grad_cam.utils.model_targets import BinaryClassifierOutputTarget
 from pytorch_grad_cam.utils.image import show_cam_on_image
 from .data import REAL, FAKE, LABELS, IMG_SIZE
 
-# %% ../nbs/04_gradcam.ipynb #9357de84
+# %% ../nbs/04_gradcam.ipynb #809a2852
 def as_label(t)->int:
     "FAKE (1) or REAL (0) from 'fake'/'real' (any case) or 1/0."
     if isinstance(t, str) and t.upper() in LABELS: return LABELS.index(t.upper())
@@ -43,7 +43,7 @@ def cam_targets(target, # 'fake' (why FAKE), 'real' (why REAL), FAKE/REAL, or on
     if len(ts) != n: raise ValueError(f'{len(ts)} targets for {n} images')
     return [BinaryClassifierOutputTarget(as_label(t)) for t in ts]
 
-# %% ../nbs/04_gradcam.ipynb #758f2dca
+# %% ../nbs/04_gradcam.ipynb #db3f7d62
 METHODS = {'gradcam': GradCAM, 'gradcam++': GradCAMPlusPlus, 'scorecam': ScoreCAM, 'eigencam': EigenCAM}
 CAM_LAYERS = {'imagenet': 'layer2', 'cifar': 'layer3'}   # default target stage per stem (see "Which layer")
 
@@ -96,7 +96,7 @@ def compute_cams(model:nn.Module, # the detector (one logit per image)
         model.zero_grad(set_to_none=True); model.train(was_training)
     return np.concatenate(out).astype(np.float32) if out else np.zeros((0, *xf.shape[2:]), np.float32)
 
-# %% ../nbs/04_gradcam.ipynb #79084637
+# %% ../nbs/04_gradcam.ipynb #591fb91e
 def stage_sizes(model:nn.Module, size:int=IMG_SIZE)->dict:
     "Output shape (C,H,W) of each ResNet stage of `model` on a `size`x`size` image."
     shapes, hooks = {}, []
@@ -109,7 +109,7 @@ def stage_sizes(model:nn.Module, size:int=IMG_SIZE)->dict:
         for h in hooks: h.remove()
     return shapes
 
-# %% ../nbs/04_gradcam.ipynb #66cd5ac0
+# %% ../nbs/04_gradcam.ipynb #d355b77e
 def cam_overlay(model:nn.Module, # the detector
                 x, # uint8 images (N,3,H,W) or one (3,H,W)
                 target='fake', # 'fake', 'real', or one label per image
@@ -150,7 +150,7 @@ def save_overlays(x, # uint8 images (N,3,H,W)
         used.add(name); Image.fromarray(pair).save(outdir/name); paths.append(outdir/name)
     return paths
 
-# %% ../nbs/04_gradcam.ipynb #786ec299
+# %% ../nbs/04_gradcam.ipynb #1e652b11
 def _overlay_ax(ax, img, cam, alpha=0.45):
     "Draw `img` (H,W,3 in [0,1]) with `cam` (H,W) over it on `ax`."
     ax.imshow(img, interpolation='nearest')
@@ -191,7 +191,7 @@ def compare_cams(x, # images (N,3,H,W)
     fig.tight_layout()
     return fig
 
-# %% ../nbs/04_gradcam.ipynb #6e7c274a
+# %% ../nbs/04_gradcam.ipynb #395fcd54
 def smoothness(x, # images (N,3,H,W), uint8 or float
                k:int=3, # window size
               )->np.ndarray:
@@ -225,7 +225,7 @@ def cam_stats(cams:np.ndarray, # maps (N,H,W), non-negative
     df.loc[empty, ['area_half', 'centre_share', 'smooth_corr']] = np.nan
     return df
 
-# %% ../nbs/04_gradcam.ipynb #ead5b3e4
+# %% ../nbs/04_gradcam.ipynb #31d53d74
 def claim_verdict(stats:pd.DataFrame, # `cam_stats` columns plus 'label' ('REAL'/'FAKE')
                   alpha:float=0.01, # significance level of each one-sided test
                  )->tuple:
@@ -248,7 +248,7 @@ def claim_verdict(stats:pd.DataFrame, # `cam_stats` columns plus 'label' ('REAL'
     word = 'holds' if k == len(df) else 'holds in part' if k else 'does not hold'
     return df, f'The claim {word} on these {len(fk)} FAKE and {len(rl)} REAL maps: {k} of {len(df)} parts are supported (one-sided rank tests, p < {alpha}).'
 
-# %% ../nbs/04_gradcam.ipynb #752fd7e7
+# %% ../nbs/04_gradcam.ipynb #5baf0e69
 def perturbation_curves(model:nn.Module, # the detector
                         x, # images (N,3,H,W)
                         cams=None, # maps (N,H,W) giving the pixel order; None: a random order

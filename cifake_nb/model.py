@@ -7,7 +7,7 @@ __all__ = ['STEMS', 'CHECKPOINT_FORMAT', 'Normalize', 'Detector', 'PretrainedWei
            'create_model', 'count_params', 'count_macs', 'throughput', 'atomic_save', 'CheckpointError', 'to_plain',
            'save_checkpoint', 'load_checkpoint', 'update_checkpoint', 'checkpoint_summary']
 
-# %% ../nbs/01_model.ipynb #20651029
+# %% ../nbs/01_model.ipynb #77ef640b
 import copy, dataclasses, enum, os, platform, tempfile, time
 from collections.abc import Mapping
 from datetime import date, datetime, timezone
@@ -21,7 +21,7 @@ from torchvision.models import resnet18, ResNet18_Weights
 import cifake_nb
 from .data import MEAN, STD, REAL, FAKE
 
-# %% ../nbs/01_model.ipynb #36d04393
+# %% ../nbs/01_model.ipynb #ff4ddcd9
 class Normalize(nn.Module):
     "Scale uint8 images to [0,1], then subtract `mean` and divide by `std` per channel."
     def __init__(self,
@@ -37,7 +37,7 @@ class Normalize(nn.Module):
             raise TypeError(f"Normalize expects uint8 (0..255) or float ([0,1]) images, got {x.dtype}")
         return (x - self.mean) / self.std
 
-# %% ../nbs/01_model.ipynb #3128921f
+# %% ../nbs/01_model.ipynb #7b739222
 class Detector(nn.Module):
     "Normalize -> ResNet `body` -> one logit per image (positive means FAKE)."
     arch = 'resnet18'
@@ -51,7 +51,7 @@ class Detector(nn.Module):
 
     def forward(self, x): return self.body(self.norm(x)).flatten()
 
-# %% ../nbs/01_model.ipynb #de8cdeab
+# %% ../nbs/01_model.ipynb #183cb45d
 class PretrainedWeightsUnavailable(RuntimeError):
     "The ImageNet weights for ResNet-18 could not be loaded (usually: no network and no cached copy)."
 
@@ -67,7 +67,7 @@ def imagenet_state_dict(progress:bool=False # show a download progress bar
             f"Train from scratch with pretrained=False, or download that file elsewhere and place it at {cached}"
         ) from e
 
-# %% ../nbs/01_model.ipynb #d92bcec1
+# %% ../nbs/01_model.ipynb #5d82f8f7
 STEMS = ('imagenet', 'cifar')
 
 def create_model(stem:str='imagenet',     # 'imagenet' (7x7/2 conv + max-pool) or 'cifar' (3x3/1 conv, no pool)
@@ -89,7 +89,7 @@ def create_model(stem:str='imagenet',     # 'imagenet' (7x7/2 conv + max-pool) o
         assert not unexpected and all(k.startswith(skip) for k in missing), (missing, unexpected)
     return Detector(body, stem, mean, std)
 
-# %% ../nbs/01_model.ipynb #b24d10f4
+# %% ../nbs/01_model.ipynb #a16d2d17
 def count_params(model:nn.Module) -> int:
     "Number of parameters (weights and biases) in `model`."
     return sum(p.numel() for p in model.parameters())
@@ -106,7 +106,7 @@ def count_macs(model:nn.Module, # the model to measure
     finally: model.train(was_training)
     return fc.get_total_flops() // 2
 
-# %% ../nbs/01_model.ipynb #da301dd4
+# %% ../nbs/01_model.ipynb #4fe7bd3a
 def throughput(model:nn.Module,       # measured on a copy, on the device of its parameters
                train:bool=False,       # time forward+backward+SGD steps instead of inference
                bs:int=64,              # batch size
@@ -135,7 +135,7 @@ def throughput(model:nn.Module,       # measured on a copy, on the device of its
     sync()
     return bs * steps / (time.perf_counter() - t0)
 
-# %% ../nbs/01_model.ipynb #7ca01b8f
+# %% ../nbs/01_model.ipynb #0ad077e2
 def atomic_save(obj,  # anything `torch.save` accepts
                 path  # destination file; its folder is created if needed
                ) -> Path:
@@ -159,7 +159,7 @@ def atomic_save(obj,  # anything `torch.save` accepts
     except OSError: pass
     return path
 
-# %% ../nbs/01_model.ipynb #9f6bbb61
+# %% ../nbs/01_model.ipynb #8f7009e7
 CHECKPOINT_FORMAT = 1
 
 class CheckpointError(ValueError):
@@ -182,7 +182,7 @@ def to_plain(o):
     if isinstance(o, (datetime, date)): return o.isoformat()
     raise TypeError(f"cannot store a {type(o).__name__} in a checkpoint: convert it to a str, number, list or dict")
 
-# %% ../nbs/01_model.ipynb #7dd251d8
+# %% ../nbs/01_model.ipynb #e378d8c1
 def _unwrap(model):
     "The `Detector` inside a `torch.compile`d model."
     while hasattr(model, '_orig_mod'): model = model._orig_mod
@@ -213,7 +213,7 @@ def save_checkpoint(path,                    # file to write (atomically); folde
                 extra=to_plain(extra or {}))
     return atomic_save(ckpt, path)
 
-# %% ../nbs/01_model.ipynb #11ab6699
+# %% ../nbs/01_model.ipynb #02640a0b
 _REQUIRED = ('format', 'arch', 'stem', 'mean', 'std', 'threshold', 'state_dict')
 
 def _read_checkpoint(path) -> dict:
@@ -265,7 +265,7 @@ def load_checkpoint(path,         # a file written by `save_checkpoint`
                               f"the file was altered or written by other code: re-save with save_checkpoint or retrain.") from None
     return model.to(device).eval(), ckpt
 
-# %% ../nbs/01_model.ipynb #7af47ed6
+# %% ../nbs/01_model.ipynb #f8b7024b
 _FIXED = ('format', 'arch', 'stem', 'mean', 'std', 'state_dict', 'versions', 'created')
 
 def update_checkpoint(path,    # a file written by `save_checkpoint`
@@ -282,7 +282,7 @@ def update_checkpoint(path,    # a file written by `save_checkpoint`
     atomic_save(ckpt, path)
     return {k: v for k, v in ckpt.items() if k != 'state_dict'}
 
-# %% ../nbs/01_model.ipynb #3a07bb72
+# %% ../nbs/01_model.ipynb #a6195092
 def checkpoint_summary(meta:dict # metadata returned by `load_checkpoint`
                       ) -> str:
     "One paragraph describing a checkpoint's model, threshold, training and provenance."

@@ -6,7 +6,7 @@
 __all__ = ['CKPT_ENV', 'best_device', 'Predictor', 'load_detector', 'expand_inputs', 'to_pil', 'read_images', 'predict',
            'save_cams', 'predict_cli', 'bench_predict']
 
-# %% ../nbs/05_predict.ipynb #8abc7e37
+# %% ../nbs/05_predict.ipynb #1a5a112a
 import os, sys, json, time, stat, argparse
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -21,7 +21,7 @@ from .data import REAL, FAKE, LABELS, IMG_SIZE, IMG_EXTS, reduce_image, decode_f
 from .model import load_checkpoint, checkpoint_summary, CheckpointError
 from .train import predict_proba
 
-# %% ../nbs/05_predict.ipynb #58463baa
+# %% ../nbs/05_predict.ipynb #dc1979fa
 CKPT_ENV = 'CIFAKE_NB_CKPT'
 
 def best_device()->torch.device:
@@ -57,7 +57,7 @@ def load_detector(path=None, # a checkpoint file; default: $CIFAKE_NB_CKPT
     model = model.to(memory_format=torch.channels_last).eval()
     return Predictor(model, float(meta['threshold']), meta['stem'], dev, meta, Path(path))
 
-# %% ../nbs/05_predict.ipynb #5bfeb7be
+# %% ../nbs/05_predict.ipynb #1fdce446
 def _is_path(o)->bool: return isinstance(o, (str, os.PathLike))
 
 def expand_inputs(inputs)->list:
@@ -79,7 +79,7 @@ def expand_inputs(inputs)->list:
         else: out.append((f'<image {k}>', o, None))
     return out
 
-# %% ../nbs/05_predict.ipynb #131b6dba
+# %% ../nbs/05_predict.ipynb #f27e8ce0
 def to_pil(a)->Image.Image:
     "A PIL image (mode L, RGB or RGBA) from a PIL image, numpy array or tensor holding one image."
     if isinstance(a, Image.Image): return a
@@ -98,7 +98,7 @@ def to_pil(a)->Image.Image:
     else: raise ValueError(f'unsupported image array: dtype {a.dtype} (use uint8 0..255 or float in [0, 1])')
     return Image.fromarray(np.ascontiguousarray(a))
 
-# %% ../nbs/05_predict.ipynb #43cfa3b1
+# %% ../nbs/05_predict.ipynb #44b9d9e0
 def _decode_paths(paths:list)->tuple:
     "`data.decode_files` on `paths`: (images, indices of the decoded ones, problems)."
     x, keep, _, problems, _ = decode_files(paths, on_size='resize', chunk=max(len(paths), 1), progress=False)
@@ -128,7 +128,7 @@ def read_images(items:list, # (name, source, error) from `expand_inputs`, source
     x = torch.stack([imgs[i] for i in ok]) if ok else torch.empty(0, 3, IMG_SIZE, IMG_SIZE, dtype=torch.uint8)
     return x, ok, errors
 
-# %% ../nbs/05_predict.ipynb #250c5f34
+# %% ../nbs/05_predict.ipynb #281012fe
 def predict(detector:Predictor, # from `load_detector`
             inputs, # file paths, folders, PIL images, arrays/tensors, or a list of those
             bs:int=256, # images per batch
@@ -153,7 +153,7 @@ def predict(detector:Predictor, # from `load_detector`
     df.attrs['threshold'] = detector.threshold
     return df
 
-# %% ../nbs/05_predict.ipynb #b3457017
+# %% ../nbs/05_predict.ipynb #8a2b2649
 def save_cams(detector:Predictor, df:pd.DataFrame, # a table from `predict` on `inputs`
               inputs, # the same inputs as were given to `predict`
               outdir, # folder for the overlays
@@ -174,7 +174,7 @@ def save_cams(detector:Predictor, df:pd.DataFrame, # a table from `predict` on `
         for i, f in zip(idx, save_overlays(x, cams, outdir, names=names)): out[i] = str(f)
     return out
 
-# %% ../nbs/05_predict.ipynb #47b29303
+# %% ../nbs/05_predict.ipynb #7f8a0c1c
 def _records(df:pd.DataFrame)->list:
     "Rows of `df` as JSON-ready dicts (NaN as None)."
     return [{k: (None if isinstance(v, float) and np.isnan(v) else v) for k, v in r.items()} for r in df.to_dict('records')]
@@ -203,7 +203,7 @@ def predict_cli(argv=None # arguments (default: sys.argv[1:])
     if n_bad: print(f'cifake_nb_predict: {n_bad} of {len(df)} inputs could not be scored (see the error column)', file=sys.stderr)
     return 1 if n_bad else 0
 
-# %% ../nbs/05_predict.ipynb #3fa428a7
+# %% ../nbs/05_predict.ipynb #06efdb79
 def bench_predict(detector:Predictor, files:list, # image files
                   bs:int=256, repeats:int=3)->pd.DataFrame:
     "Images/s of the bare forward pass, of decoding, and of the full `predict` pipeline on the same `files`."
