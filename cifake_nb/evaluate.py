@@ -6,9 +6,10 @@
 __all__ = ['METRICS', 'THRESHOLD_CRITERIA', 'CORRUPTIONS', 'binary_metrics', 'plot_confusion', 'plot_roc_pr', 'dedup_mask',
            'metrics_table', 'per_class', 'plot_per_class', 'calibration_bins', 'expected_calibration_error',
            'plot_reliability', 'choose_threshold', 'corrupt', 'robustness', 'plot_robustness', 'confident_mistakes',
-           'show_mistakes', 'load_image_folder', 'source_of', 'external_eval', 'write_report', 'evaluate_cli']
+           'show_mistakes', 'run_validation_images', 'load_image_folder', 'source_of', 'external_eval', 'write_report',
+           'evaluate_cli']
 
-# %% ../nbs/03_evaluate.ipynb #a74b5612
+# %% ../nbs/03_evaluate.ipynb #d1f4c01b
 import os, sys, json, math, argparse, dataclasses, tempfile
 from pathlib import Path
 import numpy as np
@@ -24,7 +25,7 @@ from tqdm.auto import tqdm
 from .data import (REAL, FAKE, LABELS, CLASSES, IMG_EXTS, DataError, ImageSet, get_cifake, load_split,
                             decode_files, drop_duplicates, stratified_subset, is_demo)
 from .model import load_checkpoint, update_checkpoint, CheckpointError, to_plain
-from .train import predict_proba, plot_history, markdown_table
+from .train import predict_proba, plot_history, markdown_table, prepare_data, data_digest
 
 # %% ../nbs/03_evaluate.ipynb #25512091
 METRICS = ('accuracy', 'precision', 'recall', 'f1', 'roc_auc', 'average_precision')
@@ -266,6 +267,19 @@ def show_mistakes(ds:ImageSet, p, threshold:float=0.5, k:int=8):
     fig.suptitle(f'most confident mistakes at threshold {threshold:.3f}', fontsize=10); fig.tight_layout()
     return fig
 
+# %% ../nbs/03_evaluate.ipynb #13978e4f
+def run_validation_images(meta:dict, # the metadata of a checkpoint (from `load_checkpoint`)
+                          root       # the dataset root of its train split (see `get_cifake`)
+                         )->ImageSet|None:
+    "The validation images of the run that wrote the checkpoint, rebuilt from its settings; None when they can't be."
+    cfg = meta.get('config') or {}
+    if not {'valid_frac', 'n_train', 'seed'} <= set(cfg): return None
+    try: valid_ds = prepare_data(root, cfg['valid_frac'], cfg['n_train'], cfg['seed'], progress=False)[1]
+    except DataError: return None                                              # no train split here
+    if (meta.get('extra') or {}).get('data', {}).get('valid') not in (None, data_digest(valid_ds)):
+        print('Warning: these are not the validation images of the run (was it trained on other data?)')
+    return valid_ds
+
 # %% ../nbs/03_evaluate.ipynb #06fa2bbc
 def load_image_folder(root:Path|str, # folder with REAL/ and FAKE/ (FAKE/<generator>/... optional)
                       progress:bool=True)->ImageSet:
@@ -419,7 +433,7 @@ def _report_md(res:dict, tab, pcl, rob, ext, meta)->str:
                'These figures, not the CIFAKE test figures, say how the detector does on images from outside CIFAKE.', '']
     return '\n'.join(md)
 
-# %% ../nbs/03_evaluate.ipynb #aa74c914
+# %% ../nbs/03_evaluate.ipynb #4c1fb35e
 def evaluate_cli(argv:list|None=None # arguments; None: sys.argv[1:]
                 ):
     "Command line: `cifake_nb_evaluate --ckpt PATH --data {kaggle,demo,PATH} [--out DIR] [--external PATH]`."
@@ -438,7 +452,8 @@ def evaluate_cli(argv:list|None=None # arguments; None: sys.argv[1:]
         root = get_cifake(a.data)
         test = load_split(root, 'test')
         out = Path(a.out) if a.out else Path(a.ckpt).parent/'evaluate'
-        res = write_report(out, a.ckpt, test, external=a.external, robust_n=a.robust_n, device=device)  # train: from root
+        valid = run_validation_images(load_checkpoint(a.ckpt)[1], root)        # to choose the threshold on
+        res = write_report(out, a.ckpt, test, valid_ds=valid, external=a.external, robust_n=a.robust_n, device=device)  # train: from root
     except (CheckpointError, DataError) as e:
         print(f'cifake_nb_evaluate: error: {e}', file=sys.stderr)
         sys.exit(2)

@@ -68,7 +68,7 @@ def results_md(run: Path, m: dict, hardware: str, command: str) -> str:
             f'The run: `{command}` on {hardware}; {h.time.iloc[-1] / 60:.1f} minutes of training '
             f'({h.epoch.iloc[-1]:.1f} epochs of {n_train:,} training images, '
             f'{(h["images/s"] * h.seconds).sum() / h.seconds.sum():.0f} training images/s on average), best model at '
-            f'epoch {best["epoch"]:g} (validation accuracy {best["valid_acc"]:.4f}). The decision threshold '
+            f'epoch {best["epoch"]:.1f} (validation accuracy {best["valid_acc"]:.4f}). The decision threshold '
             f'({m["threshold"]:.3f}) was chosen on the validation images, never on test. The reference and the paper '
             f'report their own runs: their figures are quoted, not reproduced here.', '',
             f'Calibration: expected calibration error {ece:.4f} on the test split.' if ece is not None else None, '',
