@@ -46,6 +46,10 @@ def build(out: Path) -> dict:
         front = front_matter(nb)
         h1 = front.get('title', nb_path.stem)
         nb.metadata['title'] = h1      # Quarto's title block, which nbconvert does not make
+        nb.cells = [c for c in nb.cells if not (c.cell_type == 'raw' and c.source.startswith('---'))]
+        for c in nb.cells:             # Quarto's attribute braces on show_doc's source links
+            for o in c.get('outputs', []):
+                if 'text/markdown' in o.get('data', {}): o['data']['text/markdown'] = QUARTO_ATTRS.sub('', o['data']['text/markdown'])
         nb.cells.insert(0, nbformat.v4.new_markdown_cell(f"# {h1}" + (f"\n\n> {front['description']}" if front.get('description') else '')))
         n_img = sum('image/png' in o.get('data', {}) for c in nb.cells if c.cell_type == 'code' for o in c.outputs)
         html, _ = exporter.from_notebook_node(nb)
@@ -56,6 +60,9 @@ def build(out: Path) -> dict:
         src = proc/d if (proc/d).exists() else REPO/d
         if src.exists(): shutil.copytree(src, out/d, dirs_exist_ok=True)
     return pages
+
+
+QUARTO_ATTRS = re.compile(r'\{target="_blank"[^}]*\}')
 
 
 def front_matter(nb) -> dict:
