@@ -203,7 +203,7 @@ def predict_cli(argv=None # arguments (default: sys.argv[1:])
     if n_bad: print(f'cifake_nb_predict: {n_bad} of {len(df)} inputs could not be scored (see the error column)', file=sys.stderr)
     return 1 if n_bad else 0
 
-# %% ../nbs/05_predict.ipynb #06efdb79
+# %% ../nbs/05_predict.ipynb #7eac77c1
 def bench_predict(detector:Predictor, files:list, # image files
                   bs:int=256, repeats:int=3)->pd.DataFrame:
     "Images/s of the bare forward pass, of decoding, and of the full `predict` pipeline on the same `files`."
@@ -214,11 +214,11 @@ def bench_predict(detector:Predictor, files:list, # image files
     def decode(): decode_files(files, chunk=bs, progress=False)
     def pipeline(): predict(detector, files, bs=bs); sync()
     forward()                                               # warm-up
-    def best(f):
-        ts = []
-        for _ in range(repeats): t0 = time.perf_counter(); f(); ts.append(time.perf_counter() - t0)
-        return min(ts)
-    t = {'bare forward (decoded tensors)': best(forward), 'decode files only': best(decode), 'pipeline: files -> table': best(pipeline)}
+    stages = {'bare forward (decoded tensors)': forward, 'decode files only': decode, 'pipeline: files -> table': pipeline}
+    ts = {k: [] for k in stages}
+    for _ in range(repeats):          # round robin: a machine whose speed drifts slows every stage alike
+        for k, f in stages.items(): t0 = time.perf_counter(); f(); ts[k].append(time.perf_counter() - t0)
+    t = {k: min(v) for k, v in ts.items()}
     df = pd.DataFrame(dict(stage=list(t), images=len(files), seconds=list(t.values())))
     df['images/s'] = (df.images / df.seconds).round(1)
     df['vs bare forward'] = (df.seconds / t['bare forward (decoded tensors)'] - 1).map(lambda v: f'{v:+.1%}')
