@@ -433,7 +433,7 @@ def _report_md(res:dict, tab, pcl, rob, ext, meta)->str:
                'These figures, not the CIFAKE test figures, say how the detector does on images from outside CIFAKE.', '']
     return '\n'.join(md)
 
-# %% ../nbs/03_evaluate.ipynb #4c1fb35e
+# %% ../nbs/03_evaluate.ipynb #b4e58459
 def evaluate_cli(argv:list|None=None # arguments; None: sys.argv[1:]
                 ):
     "Command line: `cifake_nb_evaluate --ckpt PATH --data {kaggle,demo,PATH} [--out DIR] [--external PATH]`."
@@ -447,12 +447,12 @@ def evaluate_cli(argv:list|None=None # arguments; None: sys.argv[1:]
     a = ap.parse_args(argv)
     device = a.device or ('cuda' if torch.cuda.is_available() else 'cpu')
     try:
-        load_checkpoint(a.ckpt)                                  # fail fast, before loading any data
+        meta = load_checkpoint(a.ckpt)[1]                        # fail fast, before loading any data
         if a.external and not Path(a.external).is_dir(): raise DataError(f'--external {a.external} is not a folder: give a folder with REAL/ and FAKE/ sub-folders.')
         root = get_cifake(a.data)
         test = load_split(root, 'test')
         out = Path(a.out) if a.out else Path(a.ckpt).parent/'evaluate'
-        valid = run_validation_images(load_checkpoint(a.ckpt)[1], root)        # to choose the threshold on
+        valid = run_validation_images(meta, root)                  # to choose the threshold on
         res = write_report(out, a.ckpt, test, valid_ds=valid, external=a.external, robust_n=a.robust_n, device=device)  # train: from root
     except (CheckpointError, DataError) as e:
         print(f'cifake_nb_evaluate: error: {e}', file=sys.stderr)

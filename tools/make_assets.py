@@ -103,6 +103,9 @@ def main():
     ap.add_argument('--command', default=None, help='the command that made the run (default: from the run settings)')
     ap.add_argument('--assets', type=Path, default=REPO/'assets')
     a = ap.parse_args()
+    missing = [f for f in ('metrics.json', 'history.csv', 'best.pt') if not (a.run/f).is_file()]
+    if missing: sys.exit(f'{a.run} is not a finished cifake_nb_train run: it lacks {", ".join(missing)} '
+                         f'(cifake_nb_evaluate --ckpt {a.run}/best.pt --out {a.run} writes metrics.json)')
     m = json.loads((a.run/'metrics.json').read_text())
     if m.get('demo_data'): sys.exit(f'{a.run} was trained on the demo data: the README shows CIFAKE results only')
     a.assets.mkdir(exist_ok=True)
