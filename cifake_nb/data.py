@@ -10,7 +10,7 @@ __all__ = ['REAL', 'FAKE', 'LABELS', 'CLASSES', 'SPLITS', 'IMG_SIZE', 'MEAN', 'S
            'stratified_subset', 'train_valid_split', 'Audit', 'audit', 'drop_duplicates', 'Batches', 'show_batch',
            'bench_loading']
 
-# %% ../nbs/00_data.ipynb #ca1c5de5
+# %% ../nbs/00_data.ipynb #719c255f
 import os, io, re, json, time, shutil, hashlib, zipfile, tempfile
 from pathlib import Path
 from dataclasses import dataclass, field
@@ -20,7 +20,7 @@ import pandas as pd
 import torch
 import torch.nn.functional as F
 from torchvision.io import decode_jpeg, ImageReadMode
-from PIL import Image
+from PIL import Image, UnidentifiedImageError
 from tqdm.auto import tqdm
 
 # %% ../nbs/00_data.ipynb #acc7753f
@@ -233,7 +233,7 @@ def reduce_image(im:Image.Image, # any size and mode
         im = im.resize((size, size), Image.Resampling.BOX, box=(l, t, l + s, t + s))
     return torch.from_numpy(np.asarray(im).copy()).permute(2, 0, 1).contiguous()
 
-# %% ../nbs/00_data.ipynb #8f9c2872
+# %% ../nbs/00_data.ipynb #42f6bc7a
 def _read(path)->bytes:
     with open(path, 'rb') as f: return f.read()
 
@@ -249,6 +249,8 @@ def _decode_pil(b:bytes, on_size:str)->tuple:
             if im.size != (IMG_SIZE, IMG_SIZE) and on_size != 'resize':
                 return None, f'size {im.size[0]}x{im.size[1]}, not {IMG_SIZE}x{IMG_SIZE}', False
             return reduce_image(im), None, im.size != (IMG_SIZE, IMG_SIZE)
+    except UnidentifiedImageError:                      # its message names an in-memory buffer: say it plainly
+        return None, 'not a readable image (no image format PIL can open)', False
     except Exception as e:
         kind = 'truncated or corrupt image' if b[:2] == b'\xff\xd8' else 'not a readable image'
         return None, f'{kind} ({type(e).__name__}: {e})', False

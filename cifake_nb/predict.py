@@ -128,7 +128,21 @@ def read_images(items:list, # (name, source, error) from `expand_inputs`, source
     x = torch.stack([imgs[i] for i in ok]) if ok else torch.empty(0, 3, IMG_SIZE, IMG_SIZE, dtype=torch.uint8)
     return x, ok, errors
 
-# %% ../nbs/05_predict.ipynb #281012fe
+# %% ../nbs/05_predict.ipynb #16ef0fd0
+def _decoded_chunks(chunks:list, # lists of items from `expand_inputs`
+                    prefetch:bool, # decode the next chunk in a thread while the caller works on this one
+                   ):
+    "`read_images` of each chunk, in order."
+    if not prefetch:
+        yield from map(read_images, chunks); return
+    with ThreadPoolExecutor(1) as pool:
+        nxt = pool.submit(read_images, chunks[0]) if chunks else None
+        for k in range(len(chunks)):
+            res = nxt.result()
+            if k + 1 < len(chunks): nxt = pool.submit(read_images, chunks[k + 1])
+            yield res
+
+#| export
 def predict(detector:Predictor, # from `load_detector`
             inputs, # file paths, folders, PIL images, arrays/tensors, or a list of those
             bs:int=256, # images per batch
@@ -140,13 +154,11 @@ def predict(detector:Predictor, # from `load_detector`
     errors = [e for _, _, e in items]
     todo = [i for i, e in enumerate(errors) if e is None]
     chunks = [todo[s:s + bs] for s in range(0, len(todo), bs)]
-    with ThreadPoolExecutor(1) as pool:                   # decode the next chunk while the model scores this one
-        nxt = pool.submit(read_images, [items[i] for i in chunks[0]]) if chunks else None
-        for k, idx in enumerate(tqdm(chunks, desc='predict', unit='batch', disable=not progress, leave=False)):
-            x, ok, errs = nxt.result()
-            if k + 1 < len(chunks): nxt = pool.submit(read_images, [items[i] for i in chunks[k + 1]])
-            for j, e in errs.items(): errors[idx[j]] = e
-            if ok: p[[idx[j] for j in ok]] = predict_proba(detector.model, x, bs=bs).numpy()
+    prefetch = detector.device.type != 'cpu'              # see above: a decode thread only pays off beside a GPU
+    decoded = _decoded_chunks([[items[i] for i in idx] for idx in chunks], prefetch)
+    for idx, (x, ok, errs) in zip(tqdm(chunks, desc='predict', unit='batch', disable=not progress, leave=False), decoded):
+        for j, e in errs.items(): errors[idx[j]] = e
+        if ok: p[[idx[j] for j in ok]] = predict_proba(detector.model, x, bs=bs).numpy()
     fake = p >= detector.threshold
     df = pd.DataFrame(dict(path=[n for n, _, _ in items], p_fake=p,
                            label=[None if np.isnan(v) else LABELS[FAKE if f else REAL] for v, f in zip(p, fake)], error=errors))
