@@ -4,10 +4,10 @@
 
 # %% auto #0
 __all__ = ['OPTS', 'SCHEDS', 'MONITORS', 'AMPS', 'PRESETS', 'STATE_KIND', 'RUN_CKPT', 'TrainConfig', 'make_config',
-           'prepare_data', 'data_digest', 'lr_factor', 'make_optimizer', 'robust_augment', 'predict_proba',
-           'precise_bn', 'save_state', 'load_state', 'TrainingDiverged', 'ResumeError', 'Result', 'fit', 'plot_history',
-           'write_metrics', 'train_cli', 'lr_find', 'tune', 'markdown_table', 'bench', 'bench_cli',
-           'notebook_checkpoint']
+           'prepare_data', 'data_digest', 'lr_factor', 'make_optimizer', 'robust_augment', 'cpu_has_bf16',
+           'predict_proba', 'precise_bn', 'save_state', 'load_state', 'TrainingDiverged', 'ResumeError', 'Result',
+           'fit', 'plot_history', 'write_metrics', 'train_cli', 'lr_find', 'tune', 'markdown_table', 'bench',
+           'bench_cli', 'notebook_checkpoint']
 
 # %% ../nbs/02_train.ipynb #4a87a23d
 import os, sys, io, json, math, time, signal, argparse, tempfile, itertools, hashlib, dataclasses, shutil
@@ -49,7 +49,7 @@ class TrainConfig:
     valid_frac:float=0.1         # share of the train split held out for validation (used by `prepare_data`)
     n_train:int|None=None        # use a stratified subset of this many train-split images (before the validation split)
     seed:int=0                   # seeds the weights, the batch order, flips and augmentation
-    amp:str='auto'               # mixed precision: 'auto' (bf16, else fp16, on CUDA only), 'bf16', 'fp16' or 'off'
+    amp:str='auto'               # mixed precision: 'auto' (CUDA: bf16, else fp16; CPU: bf16 where native), 'bf16', 'fp16' or 'off'
     channels_last:bool=True      # NHWC memory layout for model and batches
     compile:bool=False           # train through `torch.compile`
     clip:float|None=1.0          # clip the gradient norm to this; None: no clipping
@@ -80,7 +80,7 @@ PRESETS = {
                              patience=3, monitor='valid_loss', flip=True, clip=None, precise_bn=0, amp='off',
                              channels_last=False, save_every=1000),
     'cpu': TrainConfig(stem='imagenet', epochs=4, bs=256, lr=2e-3, opt='adamw', wd=0.05, sched='onecycle',
-                       flip=True, clip=1.0, amp='off', channels_last=True),
+                       flip=True, clip=1.0, amp='auto', channels_last=True),
     'gpu': TrainConfig(stem='cifar', epochs=15, bs=512, lr=4e-3, opt='adamw', wd=0.05, sched='onecycle',
                        flip=True, clip=1.0, amp='auto', channels_last=True, save_every=0),
 }
@@ -173,10 +173,16 @@ def _device(device=None)->torch.device:
     if device in (None, 'auto'): return torch.device('cuda' if torch.cuda.is_available() else 'cpu')
     return torch.device(device)
 
+def cpu_has_bf16()->bool:
+    "Whether this CPU computes bfloat16 natively (AVX512-BF16 or AMX): there bf16 autocast speeds training up."
+    probes = [getattr(torch.cpu, n, None) for n in ('_is_avx512_bf16_supported', '_is_amx_tile_supported')]
+    return any(f() for f in probes if f is not None)
+
 def _amp_dtype(amp:str, dev:torch.device):
     "The autocast dtype for `amp` on `dev`, or None for full precision."
     if amp == 'off': return None
     if amp == 'auto':
+        if dev.type == 'cpu': return torch.bfloat16 if cpu_has_bf16() else None   # emulated bf16 is slower than fp32
         if dev.type != 'cuda': return None
         return torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
     return {'bf16': torch.bfloat16, 'fp16': torch.float16}[amp]
@@ -648,38 +654,51 @@ def tune(grid:dict,                  # {field: [values]} of `TrainConfig`, e.g. 
     df.attrs['config'] = asdict(replace(base, **{k: df[k].iloc[0].item() if hasattr(df[k].iloc[0], 'item') else df[k].iloc[0] for k in keys}))
     return df
 
-# %% ../nbs/02_train.ipynb #9a51195f
+# %% ../nbs/02_train.ipynb #1bdcd528
 def markdown_table(df:pd.DataFrame)->str:
     "`df` as a Markdown table (tabulate's GitHub format), numbers to 4 significant digits, missing values as '—'."
     return df.to_markdown(index=False, floatfmt='.4g', missingval='—')
 
 def bench(train_ds:ImageSet, valid_ds:ImageSet,
-          recipes=('cpu', 'reference'),  # presets to compare
+          recipes=('cpu', 'reference'),  # presets to compare; the first is the one the others are measured against
           target:float=0.95,             # validation accuracy to reach
           time_limit_minutes:float=60,   # per recipe
+          limit_ratio:float|None=None,   # stop a later recipe once it has run this many times the first's time to target
           valid_per_epoch:int=4,         # validations per epoch
           progress:bool=True,
+          per_recipe:dict|None=None,     # fields for one recipe only, e.g. {'cpu': {'epochs': 3}}
           **overrides                    # fields set on every recipe, e.g. threads=2
          )->pd.DataFrame:
-    "Train each recipe until it reaches `target` validation accuracy or the time limit: speed and time to target."
-    rows = []
+    "Train each recipe until it reaches `target` validation accuracy or its time limit: speed and time to target."
+    rows, first = [], None
     for name in recipes:
-        cfg = make_config(name, target_acc=target, **overrides)
+        cfg = make_config(name, target_acc=target, **{**overrides, **(per_recipe or {}).get(name, {})})
         bs = min(cfg.bs, len(train_ds))
         cfg = replace(cfg, save_every=0, valid_every=max(1, len(train_ds) // valid_per_epoch // bs),
                       patience=cfg.patience * valid_per_epoch if cfg.patience else None)
-        if progress: print(f"{name}: batch {cfg.bs}, {cfg.opt} lr {cfg.lr:g} {cfg.sched}, up to {time_limit_minutes:g} min")
-        r = fit(cfg, train_ds, valid_ds, None, progress=progress, max_seconds=time_limit_minutes * 60)
+        limit = time_limit_minutes * 60
+        if rows and limit_ratio and first is not None: limit = min(limit, limit_ratio * first)
+        if progress: print(f"{name}: batch {cfg.bs}, {cfg.opt} lr {cfg.lr:g} {cfg.sched}, {cfg.epochs} epochs, up to {limit / 60:.1f} min")
+        r = fit(cfg, train_ds, valid_ds, None, progress=progress, max_seconds=limit)
         h = r.history
         images = h.step.diff().fillna(h.step) * bs
         hit = h[h.valid_acc >= target]
+        t_hit = float(hit.time.iloc[0]) if len(hit) else None
+        if not rows: first = t_hit
         rows.append({'recipe': name, 'batch': bs, 'optimiser': f'{cfg.opt} {cfg.lr:g} {cfg.sched}',
                      'channels_last': cfg.channels_last, 'train images/s': round(images.sum() / (images / h['images/s']).sum(), 1),
-                     f'seconds to {target:g}': hit.time.iloc[0] if len(hit) else None,
+                     f'seconds to {target:g}': t_hit, 'time limit s': round(limit, 1),
+                     f'time to {target:g} vs first': _vs_first(t_hit, first, h.time.iloc[-1]),
                      'epochs': h.epoch.iloc[-1], 'best valid_acc': h.valid_acc.max(), 'stopped': r.stop_reason})
     df = pd.DataFrame(rows)
-    df.attrs.update(target=target, time_limit_minutes=time_limit_minutes, n_train=len(train_ds), n_valid=len(valid_ds))
+    df.attrs.update(target=target, time_limit_minutes=time_limit_minutes, limit_ratio=limit_ratio,
+                    n_train=len(train_ds), n_valid=len(valid_ds))
     return df
+
+def _vs_first(t_hit, first, ran)->str:
+    "How many times the first recipe's time to target this one took: 'k.kx', '> k.kx' when it ran that long without reaching it."
+    if first is None: return '—'
+    return f'{t_hit / first:.2f}x' if t_hit is not None else f'> {ran / first:.2f}x (not reached)'
 
 def _bench_parser()->argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog='cifake_nb_bench', description='Training speed and time to a validation accuracy: '
@@ -688,9 +707,11 @@ def _bench_parser()->argparse.ArgumentParser:
     p.add_argument('--recipes', nargs='+', default=['cpu', 'reference'], choices=list(PRESETS))
     p.add_argument('--target', type=float, default=0.95, help='validation accuracy to reach (default 0.95)')
     p.add_argument('--time-limit-minutes', type=float, default=60, help='per recipe (default 60)')
+    p.add_argument('--limit-ratio', type=float, help='stop a later recipe once it has run this many times as long as the '
+                   'first recipe took to reach the target: it is then at least that many times slower')
     p.add_argument('--n-train', type=int, help='use a stratified subset of this many train-split images')
     p.add_argument('--valid-frac', type=float, default=0.1); p.add_argument('--seed', type=int, default=0)
-    p.add_argument('--threads', type=int); p.add_argument('--epochs', type=int, help='override the epochs of every recipe')
+    p.add_argument('--threads', type=int); p.add_argument('--epochs', type=int, nargs='+', help='epochs of each recipe, in the order of --recipes (one value: all)')
     p.add_argument('--out', type=Path, help='also write the table to this markdown file')
     p.add_argument('--no-progress', action='store_true')
     return p
@@ -700,14 +721,17 @@ def bench_cli(argv=None):
     a = _bench_parser().parse_args(argv)
     try:
         train, valid = prepare_data(a.data, a.valid_frac, a.n_train, a.seed, progress=not a.no_progress)
-        df = bench(train, valid, a.recipes, a.target, a.time_limit_minutes, progress=not a.no_progress,
-                   seed=a.seed, threads=a.threads, epochs=a.epochs)
+        if a.epochs and len(a.epochs) not in (1, len(a.recipes)): raise ValueError(f'--epochs takes one value or one per recipe ({len(a.recipes)})')
+        epochs = dict(zip(a.recipes, a.epochs * len(a.recipes) if a.epochs and len(a.epochs) == 1 else a.epochs or []))
+        df = bench(train, valid, a.recipes, a.target, a.time_limit_minutes, a.limit_ratio, progress=not a.no_progress,
+                   per_recipe={k: {'epochs': v} for k, v in epochs.items()}, seed=a.seed, threads=a.threads)
     except (DataError, ValueError) as e:
         print(f"cifake_nb_bench: error: {e}", file=sys.stderr); sys.exit(2)
     dev = _device()
+    ratio = f", later recipes stopped at {a.limit_ratio:g}x the first one's time to target" if a.limit_ratio else ''
     md = (f"{len(train)} train / {len(valid)} validation images of {train.root}{' (demo stand-in, not CIFAKE)' if is_demo(train.root) else ''}; "
           f"{dev.type}{'' if dev.type == 'cuda' else f', {a.threads or torch.get_num_threads()} threads'}; torch {torch.__version__}; "
-          f"time limit {a.time_limit_minutes:g} min per recipe\n\n" + markdown_table(df))
+          f"time limit {a.time_limit_minutes:g} min per recipe" + ratio + "\n\n" + markdown_table(df))
     print(md)
     if a.out: a.out.write_text(md + '\n')
 
