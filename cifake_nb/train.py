@@ -7,7 +7,7 @@ __all__ = ['OPTS', 'SCHEDS', 'MONITORS', 'AMPS', 'PRESETS', 'STATE_KIND', 'RUN_C
            'prepare_data', 'data_digest', 'lr_factor', 'make_optimizer', 'robust_augment', 'cpu_has_bf16',
            'predict_proba', 'precise_bn', 'save_state', 'load_state', 'TrainingDiverged', 'ResumeError', 'Result',
            'fit', 'plot_history', 'write_metrics', 'train_cli', 'lr_find', 'tune', 'markdown_table', 'bench',
-           'bench_cli', 'notebook_checkpoint']
+           'bench_markdown', 'bench_cli', 'notebook_checkpoint']
 
 # %% ../nbs/02_train.ipynb #4a87a23d
 import os, sys, io, json, math, time, signal, argparse, tempfile, itertools, hashlib, dataclasses, shutil
@@ -686,7 +686,8 @@ def bench(train_ds:ImageSet, valid_ds:ImageSet,
         t_hit = float(hit.time.iloc[0]) if len(hit) else None
         if not rows: first = t_hit
         rows.append({'recipe': name, 'batch': bs, 'optimiser': f'{cfg.opt} {cfg.lr:g} {cfg.sched}',
-                     'channels_last': cfg.channels_last, 'train images/s': round(images.sum() / (images / h['images/s']).sum(), 1),
+                     'channels_last': cfg.channels_last, 'precision': str(_amp_dtype(cfg.amp, _device(cfg.device)) or torch.float32)[6:],
+                     'train images/s': round(images.sum() / (images / h['images/s']).sum(), 1),
                      f'seconds to {target:g}': t_hit, 'time limit s': round(limit, 1),
                      f'time to {target:g} vs first': _vs_first(t_hit, first, h.time.iloc[-1]),
                      'epochs': h.epoch.iloc[-1], 'best valid_acc': h.valid_acc.max(), 'stopped': r.stop_reason})
@@ -694,6 +695,17 @@ def bench(train_ds:ImageSet, valid_ds:ImageSet,
     df.attrs.update(target=target, time_limit_minutes=time_limit_minutes, limit_ratio=limit_ratio,
                     n_train=len(train_ds), n_valid=len(valid_ds))
     return df
+
+def bench_markdown(df:pd.DataFrame,   # what `bench` returned
+                   root=None,          # where the images came from
+                   threads:int|None=None)->str:
+    "The benchmark as Markdown: what it ran on (images, device, threads, torch, limits), then the table."
+    a, dev = df.attrs, _device()
+    ratio = f", later recipes stopped at {a['limit_ratio']:g}x the first one's time to target" if a.get('limit_ratio') else ''
+    where = f" of {root}{' (demo stand-in, not CIFAKE)' if is_demo(root) else ''}" if root else ''
+    machine = 'CUDA' if dev.type == 'cuda' else f"CPU, {threads or torch.get_num_threads()} threads" + (', native bf16' if cpu_has_bf16() else '')
+    return (f"{a['n_train']} train / {a['n_valid']} validation images{where}; {machine}; torch {torch.__version__}; "
+            f"time limit {a['time_limit_minutes']:g} min per recipe{ratio}\n\n" + markdown_table(df))
 
 def _vs_first(t_hit, first, ran)->str:
     "How many times the first recipe's time to target this one took: 'k.kx', '> k.kx' when it ran that long without reaching it."
@@ -727,11 +739,7 @@ def bench_cli(argv=None):
                    per_recipe={k: {'epochs': v} for k, v in epochs.items()}, seed=a.seed, threads=a.threads)
     except (DataError, ValueError) as e:
         print(f"cifake_nb_bench: error: {e}", file=sys.stderr); sys.exit(2)
-    dev = _device()
-    ratio = f", later recipes stopped at {a.limit_ratio:g}x the first one's time to target" if a.limit_ratio else ''
-    md = (f"{len(train)} train / {len(valid)} validation images of {train.root}{' (demo stand-in, not CIFAKE)' if is_demo(train.root) else ''}; "
-          f"{dev.type}{'' if dev.type == 'cuda' else f', {a.threads or torch.get_num_threads()} threads'}; torch {torch.__version__}; "
-          f"time limit {a.time_limit_minutes:g} min per recipe" + ratio + "\n\n" + markdown_table(df))
+    md = bench_markdown(df, train.root, a.threads)
     print(md)
     if a.out: a.out.write_text(md + '\n')
 

@@ -1,9 +1,11 @@
 """Make the README's results (assets/ and the results section of nbs/index.ipynb) from one training run.
 
-    cifake_nb_train --data kaggle --out runs/cpu60 --preset cpu --epochs 30 --budget-minutes 60 --threads 2
-    python tools/make_assets.py runs/cpu60 --hardware "..." && python tools/readme.py
+    cifake_nb_train --data kaggle --out runs/cifar60 --preset cpu --stem cifar --amp bf16 --epochs 30 --budget-minutes 60 --threads 2
+    tools/run_notebooks.sh runs/cifar60          # 02_train adds its benchmark (bench.md) to nbs/runs/cifake
+    python tools/make_assets.py nbs/runs/cifake --command "..." --hardware "..." && python tools/readme.py
 
-The run folder holds what `cifake_nb_train` wrote: best.pt, history.csv, metrics.json and the report's figures.
+The run folder holds what `cifake_nb_train` wrote: best.pt, history.csv, metrics.json and the report's figures, and
+bench.md where 02_train's benchmark ran beside it.
 This copies those figures into assets/, draws a Grad-CAM gallery of test images with the run's best model, writes
 assets/results.md (the metrics table beside the reference project and the CIFAKE paper, and the run's facts),
 and puts the same text between the results markers of nbs/index.ipynb, from which README.md is written.
@@ -72,6 +74,7 @@ def results_md(run: Path, m: dict, hardware: str, command: str) -> str:
             f'({m["threshold"]:.3f}) was chosen on the validation images, never on test. The reference and the paper '
             f'report their own runs: their figures are quoted, not reproduced here.', '',
             f'Calibration: expected calibration error {ece:.4f} on the test split.' if ece is not None else None, '',
+            *bench_section(run),
             '| | |', '|---|---|',
             '| ![confusion matrix](assets/confusion.png) | ![training curves](assets/history.png) |',
             '| ![accuracy per class](assets/per_class.png) | ![robustness](assets/robustness.png) |',
@@ -79,6 +82,14 @@ def results_md(run: Path, m: dict, hardware: str, command: str) -> str:
             '![Grad-CAM gallery](assets/gradcam.png)', '',
             '![most confident mistakes](assets/mistakes.png)']
     return '\n'.join(t for t in text if t is not None)
+
+
+def bench_section(run: Path) -> list:
+    "The speed benchmark against the reference recipe, when 02_train left one beside the run (bench.md)."
+    if not (run/'bench.md').is_file(): return []
+    return ['Speed, ours against the reference recipe (same network, data and machine, one run of `02_train`\'s '
+            'benchmark; the time to 95% validation accuracy includes the validations):', '',
+            (run/'bench.md').read_text().strip(), '']
 
 
 def put_in_index(md: str):

@@ -8,7 +8,7 @@
 set -euo pipefail
 run=$(realpath "$1"); shift
 cd "$(dirname "$0")/../nbs"
-rm -rf runs/cifake && mkdir -p runs && cp -r "$run" runs/cifake
+if [ "$run" != "$(pwd)/runs/cifake" ]; then rm -rf runs/cifake && mkdir -p runs && cp -r "$run" runs/cifake; fi  # (or it is already there)
 export CIFAKE_DATA=${CIFAKE_DATA:-kaggle}
 for nb in ${@:-00_data 01_model 02_train 03_evaluate 04_gradcam 05_predict index}; do
   start=$(date +%s)
