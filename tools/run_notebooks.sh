@@ -13,6 +13,7 @@ export CIFAKE_DATA=${CIFAKE_DATA:-kaggle}
 for nb in ${@:-00_data 01_model 02_train 03_evaluate 04_gradcam 05_predict index}; do
   start=$(date +%s)
   jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.timeout=-1 "$nb.ipynb"
+  python ../tools/strip_progress.py "$nb.ipynb"
   echo "$nb: $(( $(date +%s) - start )) s"
 done
 nbdev_clean
