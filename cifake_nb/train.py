@@ -686,7 +686,7 @@ def bench(train_ds:ImageSet, valid_ds:ImageSet,
         t_hit = float(hit.time.iloc[0]) if len(hit) else None
         if not rows: first = t_hit
         rows.append({'recipe': name, 'batch': bs, 'optimiser': f'{cfg.opt} {cfg.lr:g} {cfg.sched}',
-                     'channels_last': cfg.channels_last, 'precision': str(_amp_dtype(cfg.amp, _device(cfg.device)) or torch.float32)[6:],
+                     'channels_last': cfg.channels_last, 'precision': str(_amp_dtype(cfg.amp, _device(cfg.device)) or torch.float32).removeprefix('torch.'),
                      'train images/s': round(images.sum() / (images / h['images/s']).sum(), 1),
                      f'seconds to {target:g}': t_hit, 'time limit s': round(limit, 1),
                      f'time to {target:g} vs first': _vs_first(t_hit, first, h.time.iloc[-1]),
@@ -732,8 +732,8 @@ def bench_cli(argv=None):
     "Command line `cifake_nb_bench`: prints the benchmark table (markdown)."
     a = _bench_parser().parse_args(argv)
     try:
-        train, valid = prepare_data(a.data, a.valid_frac, a.n_train, a.seed, progress=not a.no_progress)
         if a.epochs and len(a.epochs) not in (1, len(a.recipes)): raise ValueError(f'--epochs takes one value or one per recipe ({len(a.recipes)})')
+        train, valid = prepare_data(a.data, a.valid_frac, a.n_train, a.seed, progress=not a.no_progress)
         epochs = dict(zip(a.recipes, a.epochs * len(a.recipes) if a.epochs and len(a.epochs) == 1 else a.epochs or []))
         df = bench(train, valid, a.recipes, a.target, a.time_limit_minutes, a.limit_ratio, progress=not a.no_progress,
                    per_recipe={k: {'epochs': v} for k, v in epochs.items()}, seed=a.seed, threads=a.threads)
