@@ -4,14 +4,16 @@
 
 # %% auto #0
 __all__ = ['REAL', 'FAKE', 'LABELS', 'CLASSES', 'SPLITS', 'IMG_SIZE', 'MEAN', 'STD', 'KAGGLE_HANDLE', 'DATA_ENV', 'CACHE_ENV',
-           'IMG_EXTS', 'DEMO_MARKER', 'SIZE_POLICIES', 'DataError', 'class_from_name', 'cifake_name', 'demo_images',
-           'save_jpeg', 'make_demo_data', 'is_demo', 'cache_dir', 'find_root', 'download_kaggle', 'extract_zip',
-           'get_cifake', 'reduce_image', 'decode_files', 'ImageSet', 'list_split', 'split_fingerprint', 'load_split',
-           'stratified_subset', 'train_valid_split', 'Audit', 'audit', 'drop_duplicates', 'Batches', 'show_batch',
+           'IMG_EXTS', 'DEMO_MARKER', 'SIZE_POLICIES', 'TRANSFORMS', 'DataError', 'atomic_write', 'write_text',
+           'markdown_table', 'class_from_name', 'cifake_name', 'demo_images', 'save_jpeg', 'make_demo_data', 'is_demo',
+           'cache_dir', 'find_root', 'download_kaggle', 'extract_zip', 'get_cifake', 'reduce_image', 'decode_files',
+           'ImageSet', 'list_split', 'split_fingerprint', 'load_split', 'stratified_subset', 'train_valid_split',
+           'prepare_data', 'data_digest', 'load_image_folder', 'source_of', 'Audit', 'audit', 'drop_duplicates',
+           'jpeg_roundtrip', 'gaussian_blur', 'add_noise', 'rescale_roundtrip', 'Batches', 'show_batch',
            'bench_loading']
 
-# %% ../nbs/00_data.ipynb #719c255f
-import os, io, re, json, time, shutil, hashlib, zipfile, tempfile
+# %% ../nbs/00_data.ipynb #ade51988
+import os, io, re, json, math, stat, time, shutil, hashlib, zipfile, tempfile
 from pathlib import Path
 from dataclasses import dataclass, field
 from collections import Counter
@@ -19,11 +21,11 @@ import numpy as np
 import pandas as pd
 import torch
 import torch.nn.functional as F
-from torchvision.io import decode_jpeg, ImageReadMode
+from torchvision.io import decode_jpeg, encode_jpeg, ImageReadMode
 from PIL import Image, UnidentifiedImageError
 from tqdm.auto import tqdm
 
-# %% ../nbs/00_data.ipynb #acc7753f
+# %% ../nbs/00_data.ipynb #dbfab05e
 REAL, FAKE = 0, 1
 LABELS = ('REAL', 'FAKE')
 CLASSES = ('airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck')
@@ -36,13 +38,46 @@ DATA_ENV = 'CIFAKE_DATA'      # 'kaggle' (default), 'demo', a folder in Kaggle's
 CACHE_ENV = 'CIFAKE_NB_CACHE' # where decoded tensors, unzipped data and the demo data live
 IMG_EXTS = {'.jpg', '.jpeg', '.png', '.bmp', '.webp', '.gif', '.tif', '.tiff'}
 
+# %% ../nbs/00_data.ipynb #0ff36141
 class DataError(ValueError):
     "A problem with the data that the user can act on; the message says what and how."
 
-if os.environ.get('IN_TEST'):   # nbdev_test runs notebooks side by side: one thread each avoids oversubscribing the cores
-    torch.set_num_threads(1)
+# %% ../nbs/00_data.ipynb #f82f619e
+def _new_file_mode()->int:
+    "The permissions a new file gets under this process's umask."
+    mask = os.umask(0); os.umask(mask)
+    return 0o666 & ~mask
 
-# %% ../nbs/00_data.ipynb #e3e80e38
+# %% ../nbs/00_data.ipynb #fc1acb9a
+def atomic_write(path,          # the destination; its folder is created if needed
+                 write,         # called with the open binary temporary file
+                )->Path:
+    "Write `path` through `write(file)` so that a crash at any moment leaves either the old file or the new one."
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    mode = stat.S_IMODE(os.stat(path).st_mode) if path.exists() else _new_file_mode()
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp')
+    try:
+        with os.fdopen(fd, 'wb') as f:
+            write(f); f.flush(); os.fsync(f.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+# %% ../nbs/00_data.ipynb #3343bf64
+def write_text(path, text:str)->Path:
+    "Write `text` (UTF-8) to `path` atomically."
+    return atomic_write(path, lambda f: f.write(text.encode('utf-8')))
+
+# %% ../nbs/00_data.ipynb #e502b484
+def markdown_table(df:pd.DataFrame)->str:
+    "`df` as a Markdown table (tabulate's GitHub format), numbers to 4 significant digits, missing values as '—'."
+    return df.astype(object).where(df.notna(), None).to_markdown(index=False, floatfmt='.4g', missingval='—')
+
+# %% ../nbs/00_data.ipynb #b8d0f916
 _CLASS_SUFFIX = re.compile(r'^\d+(?: \((\d+)\))?$')
 
 def class_from_name(name:str # file name or path, e.g. 'train/FAKE/1000 (2).jpg'
@@ -53,7 +88,7 @@ def class_from_name(name:str # file name or path, e.g. 'train/FAKE/1000 (2).jpg'
     k = int(m.group(1) or 1) - 1
     return k if 0 <= k < len(CLASSES) else -1
 
-# %% ../nbs/00_data.ipynb #c5da9b79
+# %% ../nbs/00_data.ipynb #4ef21259
 # one palette per class: (sky, ground, object) RGB in [0,1], and the object's shape (0 ellipse, 1 box)
 _PALETTES = torch.tensor([
     [[.55,.70,.90],[.60,.62,.60],[.75,.75,.80]], [[.60,.65,.70],[.35,.35,.35],[.80,.15,.15]],
@@ -67,6 +102,7 @@ def _smooth_noise(n, res, g):
     "Low-frequency noise: random values on a res x res grid, upsampled bicubically to 32x32."
     return F.interpolate(torch.randn(n, 1, res, res, generator=g), size=IMG_SIZE, mode='bicubic', align_corners=False)
 
+# %% ../nbs/00_data.ipynb #659648a3
 def _scenes(cls, g):
     "Clean procedural scenes (N,3,32,32) in [0,1] for class ids `cls`."
     n, s = len(cls), IMG_SIZE
@@ -85,12 +121,14 @@ def _scenes(cls, g):
     img = (1 - mask) * img + mask * pal[:, 2, :, None, None] * shade
     return img.clamp(0, 1)
 
+# %% ../nbs/00_data.ipynb #a37e3c14
 def _render_real(img, g):
     "Camera-like rendering: independent sensor noise of random strength and a slight sharpening."
     sigma = 0.045 * torch.rand(len(img), 1, 1, 1, generator=g)
     blur = F.avg_pool2d(F.pad(img, (1, 1, 1, 1), mode='replicate'), 3, stride=1)
     return (img + 0.5 * (img - blur) + sigma * torch.randn(img.shape, generator=g)).clamp(0, 1)
 
+# %% ../nbs/00_data.ipynb #ba5933f4
 _DECODER_KERNEL = torch.tensor([[1., 2., 1.], [2., 4., 2.], [1., 2., 1.]]) / 16
 
 def _render_fake(img, g):
@@ -110,11 +148,12 @@ def _render_fake(img, g):
     amp = 0.035 * torch.rand(n, 1, 1, 1, generator=g)
     return (out + amp * grid + 0.006 * torch.randn(out.shape, generator=g)).clamp(0, 1)
 
-# %% ../nbs/00_data.ipynb #574794ed
+# %% ../nbs/00_data.ipynb #cff7abb3
 def cifake_name(i:int, cls:int)->str:
     "CIFAKE's file name for image number `i` of CIFAR-10 class `cls`."
     return f'{i}.jpg' if cls == 0 else f'{i} ({cls + 1}).jpg'
 
+# %% ../nbs/00_data.ipynb #b19f0937
 def demo_images(n:int, # number of images
                 label:int, # REAL or FAKE
                 seed:int=0, # same seed, same images
@@ -126,12 +165,13 @@ def demo_images(n:int, # number of images
     img = _render_fake(img, g) if label == FAKE else _render_real(img, g)
     return (img * 255).round().to(torch.uint8), cls
 
+# %% ../nbs/00_data.ipynb #6626b711
 def save_jpeg(img:torch.Tensor, # uint8 (3,H,W)
               path:Path, quality:int=75):
     "Write one image as a baseline RGB JPEG, the format of CIFAKE's files."
     Image.fromarray(img.permute(1, 2, 0).numpy()).save(path, quality=quality)
 
-# %% ../nbs/00_data.ipynb #acb0a518
+# %% ../nbs/00_data.ipynb #1924cda3
 DEMO_MARKER = 'DEMO_DATA.txt'
 
 def make_demo_data(dest:Path|str, # folder to create; it gets train/ and test/, each with REAL/ and FAKE/
@@ -161,17 +201,19 @@ def make_demo_data(dest:Path|str, # folder to create; it gets train/ and test/, 
         if not complete(): raise
     return dest
 
+# %% ../nbs/00_data.ipynb #84bcb78c
 def is_demo(root:Path|str)->bool:
     "True when `root` is the synthetic demo stand-in, not real data."
     return (Path(root)/DEMO_MARKER).exists()
 
-# %% ../nbs/00_data.ipynb #1333a20d
+# %% ../nbs/00_data.ipynb #3cda45b3
 def cache_dir()->Path:
     "Folder for decoded tensors, unzipped data and the demo data (`$CIFAKE_NB_CACHE`, else ~/.cache/cifake_nb)."
     d = Path(os.environ.get(CACHE_ENV) or Path.home()/'.cache'/'cifake_nb').expanduser()
     d.mkdir(parents=True, exist_ok=True)
     return d
 
+# %% ../nbs/00_data.ipynb #5d9c319c
 def find_root(path:Path|str)->Path:
     "The folder at or below `path` (two levels at most) that holds CIFAKE's `train/` or `test/` split."
     path = Path(path)
@@ -180,6 +222,7 @@ def find_root(path:Path|str)->Path:
     raise DataError(f"No CIFAKE split found under {path}: expected Kaggle's layout, train/REAL, train/FAKE, "
                     f"test/REAL and test/FAKE (possibly one or two folders down).")
 
+# %% ../nbs/00_data.ipynb #d5ff1d3b
 def download_kaggle(handle:str=KAGGLE_HANDLE)->Path:
     "Download CIFAKE with kagglehub (or take its cached copy) and return the folder."
     import kagglehub
@@ -189,6 +232,7 @@ def download_kaggle(handle:str=KAGGLE_HANDLE)->Path:
                         f"from here. Other sources: a folder in Kaggle's layout or a zip of it "
                         f"({DATA_ENV}=/path/to/cifake), or the offline demo stand-in ({DATA_ENV}=demo).") from e
 
+# %% ../nbs/00_data.ipynb #5170adc5
 def extract_zip(path:Path)->Path:
     "Unpack a zip of CIFAKE once into the cache folder and return where it went."
     st = path.stat()
@@ -202,9 +246,12 @@ def extract_zip(path:Path)->Path:
     tmp.replace(dest)
     return dest
 
+# %% ../nbs/00_data.ipynb #78a53270
 def get_cifake(source:str|Path|None=None, # 'kaggle', 'demo', a folder or a zip; default: $CIFAKE_DATA or 'kaggle'
               )->Path:
     "Root folder of CIFAKE (holding train/ and test/) from `source`."
+    if source is not None and not str(source).strip():
+        raise DataError(f"an empty data source: give 'kaggle', 'demo', a folder or a zip (or leave it out for ${DATA_ENV}, else 'kaggle')")
     source = str(source or os.environ.get(DATA_ENV) or 'kaggle')
     if source == 'kaggle': return find_root(download_kaggle())
     if source == 'demo': return make_demo_data(cache_dir()/'demo')
@@ -214,7 +261,7 @@ def get_cifake(source:str|Path|None=None, # 'kaggle', 'demo', a folder or a zip;
     raise DataError(f"CIFAKE source {source!r} is not 'kaggle', 'demo', an existing folder or a zip file. "
                     f"Set {DATA_ENV} or pass one of those.")
 
-# %% ../nbs/00_data.ipynb #8d4bd8c6
+# %% ../nbs/00_data.ipynb #0d4f633a
 SIZE_POLICIES = ('resize', 'skip', 'error')
 
 def reduce_image(im:Image.Image, # any size and mode
@@ -233,14 +280,17 @@ def reduce_image(im:Image.Image, # any size and mode
         im = im.resize((size, size), Image.Resampling.BOX, box=(l, t, l + s, t + s))
     return torch.from_numpy(np.asarray(im).copy()).permute(2, 0, 1).contiguous()
 
-# %% ../nbs/00_data.ipynb #42f6bc7a
+# %% ../nbs/00_data.ipynb #5cdaf87e
 def _read(path)->bytes:
+    "The bytes of the file at `path`."
     with open(path, 'rb') as f: return f.read()
 
+# %% ../nbs/00_data.ipynb #464ecdb8
 def _is_clean_jpeg(b:bytes)->bool:
     "Starts with the JPEG start-of-image marker and ends with end-of-image (no truncation)."
     return b[:2] == b'\xff\xd8' and b.rstrip(b'\x00')[-2:] == b'\xff\xd9'
 
+# %% ../nbs/00_data.ipynb #bf2264e1
 def _decode_pil(b:bytes, on_size:str)->tuple:
     "Careful decode of one file's bytes: (uint8 tensor or None, problem or None, resized?)."
     try:
@@ -255,6 +305,7 @@ def _decode_pil(b:bytes, on_size:str)->tuple:
         kind = 'truncated or corrupt image' if b[:2] == b'\xff\xd8' else 'not a readable image'
         return None, f'{kind} ({type(e).__name__}: {e})', False
 
+# %% ../nbs/00_data.ipynb #9c7fed89
 def _decode_jpeg_batch(blobs:list)->list:
     "Batched decode of clean JPEG bytes to RGB tensors; None where a file fails (then decoded one by one)."
     datas = [torch.frombuffer(bytearray(b), dtype=torch.uint8) for b in blobs]
@@ -266,12 +317,13 @@ def _decode_jpeg_batch(blobs:list)->list:
             except RuntimeError: out.append(None)
         return out
 
+# %% ../nbs/00_data.ipynb #8d98fd37
 def decode_files(paths:list, # image files
                  on_size:str='resize', # what to do with an image that is not 32x32: 'resize', 'skip' or 'error'
                  chunk:int=4096, # files per batched decode
                  progress:bool=True, # show a progress bar
                 )->tuple:
-    "Decode files to uint8 (N,3,32,32): returns (images of the good files, their indices, hashes, problems)."
+    "Decode files to uint8 (N,3,32,32): returns (images of the good files, their indices, hashes, problems, resized)."
     if on_size not in SIZE_POLICIES: raise ValueError(f'on_size must be one of {SIZE_POLICIES}, not {on_size!r}')
     imgs, keep, hashes, problems, n_resized = [], [], [], [], 0
     bar = tqdm(total=len(paths), desc='decode', unit='img', disable=not progress, mininterval=1, leave=False)
@@ -295,7 +347,7 @@ def decode_files(paths:list, # image files
     x = torch.stack(imgs) if imgs else torch.empty(0, 3, IMG_SIZE, IMG_SIZE, dtype=torch.uint8)
     return x, keep, torch.tensor(hashes, dtype=torch.int64), problems, n_resized
 
-# %% ../nbs/00_data.ipynb #f56eb046
+# %% ../nbs/00_data.ipynb #af11a7b9
 @dataclass
 class ImageSet:
     "Images of one split as aligned tensors: uint8 x (N,3,32,32), labels y (FAKE=1), classes, names, hashes."
@@ -327,7 +379,7 @@ class ImageSet:
                            'class': [CLASSES[c] if c >= 0 else '?' for c in self.cls.tolist()]})
         return pd.crosstab(df['class'], df['label']).reindex(columns=list(LABELS), fill_value=0)
 
-# %% ../nbs/00_data.ipynb #6a2daf60
+# %% ../nbs/00_data.ipynb #4528032e
 def list_split(root:Path|str, split:str)->tuple:
     "Image files of `split` under `root` and their labels, sorted; raises `DataError` for a missing/empty folder."
     root = Path(root)
@@ -344,6 +396,7 @@ def list_split(root:Path|str, split:str)->tuple:
         files += fs; labels += [label] * len(fs)
     return files, labels
 
+# %% ../nbs/00_data.ipynb #31114fbe
 def split_fingerprint(files:list, on_size:str='resize')->str:
     "Hash of names, sizes and modification times of `files`: changes whenever a file does."
     h = hashlib.sha1(on_size.encode())
@@ -351,12 +404,7 @@ def split_fingerprint(files:list, on_size:str='resize')->str:
         st = os.stat(f); h.update(f'{f}\0{st.st_size}\0{st.st_mtime_ns}\n'.encode())
     return h.hexdigest()[:16]
 
-# %% ../nbs/00_data.ipynb #aa7edd81
-def _atomic_torch_save(obj, path:Path):
-    "Save through a temporary file and rename, so that a crash never leaves a half-written file."
-    tmp = path.with_name(f'.{path.name}.tmp{os.getpid()}')
-    torch.save(obj, tmp); os.replace(tmp, path)
-
+# %% ../nbs/00_data.ipynb #04995c48
 def load_split(root:Path|str, # dataset root (from get_cifake)
                split:str='train', # 'train' or 'test'
                on_size:str='resize', # policy for images that are not 32x32: 'resize', 'skip' or 'error'
@@ -382,12 +430,10 @@ def load_split(root:Path|str, # dataset root (from get_cifake)
         print(f'{split}: skipped {len(problems)} of {len(files)} files, for example:')
         for f, why in problems[:5]: print(f'  {f}: {why}')
     if n_resized: print(f'{split}: {n_resized} images were not {IMG_SIZE}x{IMG_SIZE} and were reduced (on_size="resize")')
-    if cache:
-        cpath.parent.mkdir(parents=True, exist_ok=True)
-        _atomic_torch_save(d, cpath)
+    if cache: atomic_write(cpath, lambda f: torch.save(d, f))
     return ImageSet(**d, root=str(root), split=split, fingerprint=fp)
 
-# %% ../nbs/00_data.ipynb #1970d221
+# %% ../nbs/00_data.ipynb #340e85f5
 def _stratified_pick(keys:torch.Tensor, n:int, seed:int)->torch.Tensor:
     "Indices of `n` items chosen at random with each key's share kept (largest-remainder rounding)."
     g = torch.Generator().manual_seed(seed)
@@ -402,8 +448,12 @@ def _stratified_pick(keys:torch.Tensor, n:int, seed:int)->torch.Tensor:
         picked.append(members[torch.randperm(len(members), generator=g)[:take[k]]])
     return torch.cat(picked).sort().values
 
-def _strata(ds:ImageSet)->torch.Tensor: return ds.y * 100 + ds.cls
+# %% ../nbs/00_data.ipynb #783eaf61
+def _strata(ds:ImageSet)->torch.Tensor:
+    "One key per image: its label and its CIFAR-10 class."
+    return ds.y * 100 + ds.cls
 
+# %% ../nbs/00_data.ipynb #0a80b95c
 def stratified_subset(ds:ImageSet, n:int|None=None, # number of images to keep
                       frac:float|None=None, # or the fraction of images to keep
                       seed:int=0)->ImageSet:
@@ -413,6 +463,7 @@ def stratified_subset(ds:ImageSet, n:int|None=None, # number of images to keep
     if not 0 <= n <= len(ds): raise ValueError(f'cannot take {n} images from {len(ds)}')
     return ds.subset(_stratified_pick(_strata(ds), n, seed))
 
+# %% ../nbs/00_data.ipynb #c0fa9489
 def train_valid_split(ds:ImageSet, valid_frac:float=0.1, # share of `ds` for validation
                       seed:int=0)->tuple:
     "Stratified (train, valid) from `ds`; images with an identical copy elsewhere stay on the train side."
@@ -422,7 +473,53 @@ def train_valid_split(ds:ImageSet, valid_frac:float=0.1, # share of `ds` for val
     valid &= cnt[inv] == 1                       # duplicated content: never in validation
     return ds.subset(~valid), ds.subset(valid)
 
-# %% ../nbs/00_data.ipynb #ff32946a
+# %% ../nbs/00_data.ipynb #1339bc98
+def prepare_data(source=None,          # 'kaggle', 'demo', a folder or a zip (see `get_cifake`); None: $CIFAKE_DATA or 'kaggle'
+                 valid_frac:float=0.1, # share held out for validation
+                 n_train:int|None=None,# use a stratified subset of this many train-split images
+                 seed:int=0,           # seeds the subset and the split
+                 progress:bool=True    # show progress while decoding
+                )->tuple:
+    "(train, valid) `ImageSet`s from the train split of `source`."
+    full = load_split(get_cifake(source), 'train', progress=progress)
+    if n_train and n_train < len(full): full = stratified_subset(full, n=n_train, seed=seed)
+    return train_valid_split(full, valid_frac, seed)
+
+# %% ../nbs/00_data.ipynb #19322b72
+def data_digest(ds:ImageSet)->str:
+    "Short hash of the images (content hashes) and labels of `ds`, in order."
+    h = hashlib.sha1(ds.hashes.numpy().tobytes())
+    h.update(ds.y.numpy().astype(np.int8).tobytes())
+    return h.hexdigest()[:16]
+
+# %% ../nbs/00_data.ipynb #ecba93fd
+def load_image_folder(root:Path|str, # folder with REAL/ and FAKE/ (FAKE/<generator>/... optional)
+                      progress:bool=True)->ImageSet:
+    "Every image under `root`/REAL and `root`/FAKE, any size or format, reduced to 32x32 as for prediction."
+    root = Path(root).expanduser()
+    if not root.is_dir(): raise DataError(f'{root} is not a folder: expected a folder with REAL/ and FAKE/ sub-folders of images.')
+    files, labels = [], []
+    for label in (REAL, FAKE):
+        d = root/LABELS[label]
+        if not d.is_dir(): raise DataError(f'{root} has no {LABELS[label]}/ sub-folder: put real images in REAL/ and generated ones in FAKE/ (FAKE/<generator>/ to name the generator).')
+        fs = sorted(str(f) for f in d.rglob('*') if f.is_file() and f.suffix.lower() in IMG_EXTS
+                    and not any(part.startswith('.') for part in f.relative_to(d).parts))
+        if not fs: raise DataError(f'{d} holds no image files ({", ".join(sorted(IMG_EXTS))}).')
+        files += fs; labels += [label] * len(fs)
+    x, keep, hashes, problems, _ = decode_files(files, on_size='resize', progress=progress)
+    if problems: print(f'{root}: skipped {len(problems)} unreadable files, e.g. {problems[0][0]}: {problems[0][1]}')
+    return ImageSet(x, torch.tensor([labels[i] for i in keep], dtype=torch.int64), torch.full((len(keep),), -1),
+                    [os.path.relpath(files[i], root) for i in keep], hashes, str(root), 'external',
+                    problems=[list(q) for q in problems])
+
+# %% ../nbs/00_data.ipynb #47e3c442
+def source_of(name:str # a name from `load_image_folder`, e.g. 'FAKE/glid3_xl/0001.png'
+             )->str:
+    "'REAL', or the generator of a fake: its sub-folder of FAKE/, else 'FAKE'."
+    parts = Path(name).parts
+    return 'REAL' if parts[0] == LABELS[REAL] else parts[1] if len(parts) > 2 else LABELS[FAKE]
+
+# %% ../nbs/00_data.ipynb #73974c6b
 def _header_facts(path:str)->tuple:
     "(size, mode, digest of the JPEG quantisation tables or None) of one image, from its header."
     try:
@@ -432,6 +529,7 @@ def _header_facts(path:str)->tuple:
             return f'{im.size[0]}x{im.size[1]}', im.mode, qd
     except Exception: return None, None, None
 
+# %% ../nbs/00_data.ipynb #9c8e1651
 @dataclass
 class Audit:
     "What `audit` found: a summary dict and the per-split/label/class counts table."
@@ -441,6 +539,23 @@ class Audit:
         rows = '\n'.join(f'| {k} | {v} |' for k, v in self.summary.items())
         return f'| check | result |\n|---|---|\n{rows}'
 
+# %% ../nbs/00_data.ipynb #c2b29cf3
+def _header_summary(sets:dict)->dict:
+    "Sizes, modes and JPEG table sets per label, from every file's header, and whether REAL and FAKE share tables."
+    facts, s = {label: Counter() for label in LABELS}, {}
+    for d in sets.values():
+        for name, y in zip(tqdm(d.names, desc='headers', leave=False, mininterval=1), d.y.tolist()):
+            facts[LABELS[y]][_header_facts(os.path.join(d.root, name))] += 1
+    for label, c in facts.items():
+        for i, what in enumerate(('sizes', 'modes', 'JPEG table sets')):
+            tally = Counter()
+            for k, v in c.items():
+                if k[i] is not None: tally[k[i]] += v
+            s[f'{label} {what}'] = dict(tally)
+    s['REAL and FAKE share JPEG tables'] = set(s['REAL JPEG table sets']) == set(s['FAKE JPEG table sets'])
+    return s
+
+# %% ../nbs/00_data.ipynb #5ec53cf1
 def audit(sets:dict, # {'train': ImageSet, 'test': ImageSet}
           headers:bool=True, # also read every file's header (sizes, modes, JPEG tables)
          )->Audit:
@@ -461,20 +576,11 @@ def audit(sets:dict, # {'train': ImageSet, 'test': ImageSet}
         tr, te = sets['train'], sets['test']
         leaked = torch.from_numpy(np.isin(te.hashes.numpy(), tr.hashes.numpy()))
         for label in (REAL, FAKE): s[f'test/{LABELS[label]} files identical to a train file'] = int((leaked & (te.y == label)).sum())
-    if headers:
-        facts = {label: Counter() for label in LABELS}
-        for d in sets.values():
-            for name, y in zip(tqdm(d.names, desc='headers', leave=False, mininterval=1), d.y.tolist()):
-                facts[LABELS[y]][_header_facts(os.path.join(d.root, name))] += 1
-        for label, c in facts.items():
-            s[f'{label} sizes'] = dict(sum((Counter({k[0]: v}) for k, v in c.items()), Counter()))
-            s[f'{label} modes'] = dict(sum((Counter({k[1]: v}) for k, v in c.items()), Counter()))
-            s[f'{label} JPEG table sets'] = dict(sum((Counter({k[2]: v}) for k, v in c.items() if k[2]), Counter()))
-        s['REAL and FAKE share JPEG tables'] = set(s['REAL JPEG table sets']) == set(s['FAKE JPEG table sets'])
+    if headers: s.update(_header_summary(sets))
     counts = pd.concat(rows).reset_index().set_index(['split', 'class'])
     return Audit(s, counts)
 
-# %% ../nbs/00_data.ipynb #d8ceec09
+# %% ../nbs/00_data.ipynb #ce0d72fb
 def _first_occurrences(h:torch.Tensor)->torch.Tensor:
     "Mask of the first item of each distinct value of `h`."
     _, inv = h.unique(return_inverse=True)
@@ -483,6 +589,7 @@ def _first_occurrences(h:torch.Tensor)->torch.Tensor:
     keep = torch.zeros(len(h), dtype=torch.bool); keep[first] = True
     return keep
 
+# %% ../nbs/00_data.ipynb #d8c82c61
 def drop_duplicates(train:ImageSet, test:ImageSet|None=None)->tuple:
     "`train` and `test` with one copy per image, and without the test images that also occur in train."
     train = train.subset(_first_occurrences(train.hashes))
@@ -490,7 +597,73 @@ def drop_duplicates(train:ImageSet, test:ImageSet|None=None)->tuple:
     test = test.subset(_first_occurrences(test.hashes))
     return train, test.subset(~torch.from_numpy(np.isin(test.hashes.numpy(), train.hashes.numpy())))
 
-# %% ../nbs/00_data.ipynb #55620c6d
+# %% ../nbs/00_data.ipynb #837db35b
+def _per_image(level, n:int)->torch.Tensor:
+    "`level` (a number, or one per image) as a float tensor of `n` values."
+    t = torch.as_tensor(level, dtype=torch.float64).flatten()
+    if len(t) not in (1, n): raise ValueError(f'{len(t)} levels for {n} images: give one level, or one per image')
+    return t.expand(n) if len(t) == 1 else t
+
+# %% ../nbs/00_data.ipynb #1dddaf2c
+def _by_level(x:torch.Tensor, level, f)->torch.Tensor:
+    "`f(images, level)` applied to each group of images of `x` that share a level; uint8 out."
+    lv, out = _per_image(level, len(x)), torch.empty_like(x)
+    for v in lv.unique().tolist():
+        i = (lv == v).nonzero().flatten()
+        out[i] = f(x[i], v)
+    return out
+
+# %% ../nbs/00_data.ipynb #49030408
+def jpeg_roundtrip(x:torch.Tensor, # uint8 (N,3,H,W)
+                   quality, # 1..100, one for all images or one per image
+                   g=None)->torch.Tensor:
+    "`x` after one JPEG compression and decompression at `quality`."
+    q = _per_image(quality, len(x))
+    if len(q) and not ((q >= 1) & (q <= 100)).all(): raise ValueError(f'JPEG quality must be in 1..100, got {quality}')
+    return _by_level(x, q, lambda xs, v: torch.stack(decode_jpeg(encode_jpeg(list(xs), quality=int(v)))))
+
+# %% ../nbs/00_data.ipynb #15bf4b54
+def gaussian_blur(x:torch.Tensor, # images (N,C,H,W): uint8, or float
+                  sigma, # standard deviation in pixels (> 0), one for all images or one per image
+                  g=None)->torch.Tensor:
+    "`x` blurred by a Gaussian of width `sigma` (kernel radius 3 sigma, reflected borders), in its own dtype."
+    n, c, h, w = x.shape
+    s = _per_image(sigma, n).float()
+    if n == 0: return x.clone()
+    if not (s > 0).all(): raise ValueError(f'blur sigma must be positive, got {sigma}')
+    r = min(math.ceil(3 * float(s.max())), min(h, w) - 1)
+    t = torch.arange(-r, r + 1, dtype=torch.float32)
+    k = torch.exp(-t[None] ** 2 / (2 * s[:, None] ** 2))
+    k = (k / k.sum(1, keepdim=True)).repeat_interleave(c, 0).to(x.device)
+    xf = F.pad(x.float().reshape(1, n * c, h, w), (r, r, r, r), mode='reflect')
+    xf = F.conv2d(F.conv2d(xf, k[:, None, :, None], groups=n * c), k[:, None, None, :], groups=n * c).reshape(n, c, h, w)
+    return xf.round_().clamp_(0, 255).to(torch.uint8) if x.dtype == torch.uint8 else xf.to(x.dtype)
+
+# %% ../nbs/00_data.ipynb #0c9513de
+def add_noise(x:torch.Tensor, # uint8 (N,C,H,W)
+              sigma, # standard deviation as a fraction of 255, one for all images or one per image
+              g:torch.Generator|None=None)->torch.Tensor:
+    "`x` with Gaussian pixel noise of standard deviation `sigma` x 255."
+    s = _per_image(sigma, len(x)).float().view(-1, 1, 1, 1) * 255
+    noise = torch.randn(x.shape, generator=g).to(x.device)
+    return (x.float() + noise * s.to(x.device)).round_().clamp_(0, 255).to(torch.uint8)
+
+# %% ../nbs/00_data.ipynb #424d681d
+def rescale_roundtrip(x:torch.Tensor, # uint8 (N,C,H,W)
+                      scale, # factor in (0, 1], one for all images or one per image
+                      g=None)->torch.Tensor:
+    "`x` reduced by `scale` and enlarged back to its size, bilinear."
+    def down_up(xs, v):
+        s = max(1, round(xs.shape[-1] * v))
+        xf = F.interpolate(xs.float(), size=(s, s), mode='bilinear', antialias=True, align_corners=False)
+        xf = F.interpolate(xf, size=xs.shape[-2:], mode='bilinear', align_corners=False)
+        return xf.round_().clamp_(0, 255).to(torch.uint8)
+    return _by_level(x, scale, down_up)
+
+# %% ../nbs/00_data.ipynb #356cedb6
+TRANSFORMS = {'jpeg': jpeg_roundtrip, 'blur': gaussian_blur, 'noise': add_noise, 'rescale': rescale_roundtrip}
+
+# %% ../nbs/00_data.ipynb #6db0794d
 class Batches:
     "In-memory loader of (images, labels) batches from an `ImageSet`, on a device, channels_last."
     def __init__(self, ds:ImageSet, bs:int=256, # batch size
@@ -498,12 +671,10 @@ class Batches:
                  flip:bool=False, # random horizontal flip of half the images
                  device:str|torch.device='cpu',
                  seed:int=0, drop_last:bool=False,
-                 stats:tuple|None=None, # (mean, std) to normalise here; None: float in [0,1]
+                 augment=None, # None, or a function (uint8 images, torch.Generator) -> uint8 images
                 ):
         self.ds, self.bs, self.shuffle, self.flip, self.seed, self.drop_last = ds, bs, shuffle, flip, seed, drop_last
-        self.device, self.stats, self.epoch = torch.device(device), stats, 0
-        if stats is not None:
-            self.mean, self.std = (torch.tensor(v, device=self.device).view(1, 3, 1, 1) for v in stats)
+        self.device, self.augment, self.epoch = torch.device(device), augment, 0
 
     def __len__(self): return len(self.ds) // self.bs if self.drop_last else -(-len(self.ds) // self.bs)
 
@@ -512,24 +683,34 @@ class Batches:
         if not self.shuffle: return torch.arange(len(self.ds))
         return torch.randperm(len(self.ds), generator=torch.Generator().manual_seed(self.seed * 1000 + epoch))
 
+    def batch_generator(self, epoch:int, b:int)->torch.Generator:
+        "The random generator of batch `b` of `epoch` (for `augment`): the same on every replay."
+        return torch.Generator().manual_seed(hash((self.seed, epoch, b)) % 2**62)
+
+    def to_device(self, xb:torch.Tensor)->torch.Tensor:
+        "A CPU batch on the device: through pinned memory and without waiting when the device is a GPU."
+        if self.device.type == 'cuda': xb = xb.pin_memory()
+        return xb.to(self.device, non_blocking=True)
+
     def epoch_batches(self, epoch:int=0, start:int=0):
         "Yield the batches of `epoch` from batch number `start` on."
         order, g = self.order(epoch), torch.Generator().manual_seed(self.seed * 1000 + epoch + 1)
         flips = torch.rand(len(self.ds), generator=g) < 0.5
         for b in range(start, len(self)):
             idx = order[b * self.bs:(b + 1) * self.bs]
-            xb = self.ds.x[idx].to(self.device, non_blocking=True).float().div_(255)
+            xb = self.ds.x[idx]
+            if self.augment is not None: xb = self.augment(xb, self.batch_generator(epoch, b))
+            xb = self.to_device(xb).float().div_(255)
             if self.flip:
-                m = flips[b * self.bs:(b + 1) * self.bs].to(self.device)[:, None, None, None]
+                m = self.to_device(flips[idx])[:, None, None, None]
                 xb = torch.where(m, xb.flip(3), xb)
-            if self.stats is not None: xb = (xb - self.mean) / self.std
-            yield xb.contiguous(memory_format=torch.channels_last), self.ds.y[idx].to(self.device, non_blocking=True).float()
+            yield xb.contiguous(memory_format=torch.channels_last), self.to_device(self.ds.y[idx]).float()
 
     def __iter__(self):
         yield from self.epoch_batches(self.epoch)
         self.epoch += 1
 
-# %% ../nbs/00_data.ipynb #8bb3f615
+# %% ../nbs/00_data.ipynb #e51df6a8
 def show_batch(ds:ImageSet, n:int=24, # number of images
                ncols:int=8, seed:int=0, # which images: a seeded random sample
                title:str|None=None):
@@ -548,7 +729,7 @@ def show_batch(ds:ImageSet, n:int=24, # number of images
     fig.tight_layout()
     return fig
 
-# %% ../nbs/00_data.ipynb #146bed96
+# %% ../nbs/00_data.ipynb #a5c28bd6
 def bench_loading(root:Path|str, splits=SPLITS, reference:bool=True)->pd.DataFrame:
     "Images/s to load `splits` cold, cached, and with ImageFolder + PIL + DataLoader (the reference's way)."
     import torchvision

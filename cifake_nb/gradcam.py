@@ -7,7 +7,7 @@ __all__ = ['METHODS', 'CAM_LAYERS', 'as_label', 'cam_targets', 'as_float_images'
            'cam_overlay', 'save_overlays', 'show_cams', 'compare_cams', 'smoothness', 'cam_stats', 'claim_verdict',
            'perturbation_curves', 'faithfulness', 'plot_curves']
 
-# %% ../nbs/04_gradcam.ipynb #40b13dd5
+# %% ../nbs/04_gradcam.ipynb #46cf69d4
 import re
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,7 +17,6 @@ import pandas as pd
 import torch
 import torch.nn.functional as F
 from torch import nn
-from torchvision.transforms.functional import gaussian_blur
 from scipy.stats import rankdata, mannwhitneyu, wilcoxon
 import cv2
 import matplotlib.pyplot as plt
@@ -26,15 +25,16 @@ from tqdm.auto import tqdm
 from pytorch_grad_cam import GradCAM, GradCAMPlusPlus, ScoreCAM, EigenCAM
 from pytorch_grad_cam.utils.model_targets import BinaryClassifierOutputTarget
 from pytorch_grad_cam.utils.image import show_cam_on_image
-from .data import REAL, FAKE, LABELS, IMG_SIZE
+from .data import REAL, FAKE, LABELS, IMG_SIZE, gaussian_blur
 
-# %% ../nbs/04_gradcam.ipynb #809a2852
+# %% ../nbs/04_gradcam.ipynb #fbb04d4e
 def as_label(t)->int:
     "FAKE (1) or REAL (0) from 'fake'/'real' (any case) or 1/0."
     if isinstance(t, str) and t.upper() in LABELS: return LABELS.index(t.upper())
     if not isinstance(t, str) and np.ndim(t) == 0 and int(t) in (REAL, FAKE) and float(t) == int(t): return int(t)
     raise ValueError(f"a CAM target is 'fake', 'real', {FAKE} (FAKE) or {REAL} (REAL), not {t!r}")
 
+# %% ../nbs/04_gradcam.ipynb #d3b6efdb
 def cam_targets(target, # 'fake' (why FAKE), 'real' (why REAL), FAKE/REAL, or one of those per image
                 n:int,  # number of images
                )->list:
@@ -43,7 +43,7 @@ def cam_targets(target, # 'fake' (why FAKE), 'real' (why REAL), FAKE/REAL, or on
     if len(ts) != n: raise ValueError(f'{len(ts)} targets for {n} images')
     return [BinaryClassifierOutputTarget(as_label(t)) for t in ts]
 
-# %% ../nbs/04_gradcam.ipynb #db3f7d62
+# %% ../nbs/04_gradcam.ipynb #f5c83219
 METHODS = {'gradcam': GradCAM, 'gradcam++': GradCAMPlusPlus, 'scorecam': ScoreCAM, 'eigencam': EigenCAM}
 CAM_LAYERS = {'imagenet': 'layer2', 'cifar': 'layer3'}   # default target stage per stem (see "Which layer")
 
@@ -54,6 +54,7 @@ def as_float_images(x)->torch.Tensor:
     if x.ndim != 4 or x.shape[1] != 3: raise ValueError(f'expected images (N,3,H,W) or (3,H,W), got shape {tuple(x.shape)}')
     return x.float().div(255) if x.dtype == torch.uint8 else x.float()
 
+# %% ../nbs/04_gradcam.ipynb #b0d89403
 def cam_layer(model:nn.Module, # a `Detector`, or any model when `layer` is a module
               layer=None, # None: the default for the model's stem; a stage name ('layer1'..'layer4'); or a module
              )->nn.Module:
@@ -63,6 +64,7 @@ def cam_layer(model:nn.Module, # a `Detector`, or any model when `layer` is a mo
     if name not in ('layer1', 'layer2', 'layer3', 'layer4'): raise ValueError(f"unknown stage {name!r}: use 'layer1'..'layer4' or a module")
     return getattr(model.body, name)[-1]
 
+# %% ../nbs/04_gradcam.ipynb #b9c397ff
 @contextmanager
 def _quiet_scorecam():
     "Silence the progress bar ScoreCAM draws for every single image."
@@ -71,6 +73,7 @@ def _quiet_scorecam():
     try: yield
     finally: sc.tqdm = old
 
+# %% ../nbs/04_gradcam.ipynb #b0959629
 def compute_cams(model:nn.Module, # the detector (one logit per image)
                  x, # images: uint8 (0..255) or float ([0,1]), (N,3,H,W) or one (3,H,W)
                  target='fake', # 'fake' (why FAKE), 'real' (why REAL), or one label per image
@@ -96,7 +99,7 @@ def compute_cams(model:nn.Module, # the detector (one logit per image)
         model.zero_grad(set_to_none=True); model.train(was_training)
     return np.concatenate(out).astype(np.float32) if out else np.zeros((0, *xf.shape[2:]), np.float32)
 
-# %% ../nbs/04_gradcam.ipynb #591fb91e
+# %% ../nbs/04_gradcam.ipynb #be7facb4
 def stage_sizes(model:nn.Module, size:int=IMG_SIZE)->dict:
     "Output shape (C,H,W) of each ResNet stage of `model` on a `size`x`size` image."
     shapes, hooks = {}, []
@@ -109,7 +112,7 @@ def stage_sizes(model:nn.Module, size:int=IMG_SIZE)->dict:
         for h in hooks: h.remove()
     return shapes
 
-# %% ../nbs/04_gradcam.ipynb #d355b77e
+# %% ../nbs/04_gradcam.ipynb #c28b089e
 def cam_overlay(model:nn.Module, # the detector
                 x, # uint8 images (N,3,H,W) or one (3,H,W)
                 target='fake', # 'fake', 'real', or one label per image
@@ -123,10 +126,12 @@ def cam_overlay(model:nn.Module, # the detector
     ov = [show_cam_on_image(im, c, use_rgb=True, image_weight=image_weight) for im, c in zip(imgs, cams)]
     return cams, (np.stack(ov) if ov else np.zeros((0, *imgs.shape[1:3], 3), np.uint8))
 
+# %% ../nbs/04_gradcam.ipynb #fe97f713
 def _safe_name(name:str)->str:
     "A file-name-safe version of `name`."
     return re.sub(r'[^\w.-]+', '_', name).strip('._')
 
+# %% ../nbs/04_gradcam.ipynb #9b52b692
 def save_overlays(x, # uint8 images (N,3,H,W)
                   cams:np.ndarray, # their maps (N,H,W), from `compute_cams` or `cam_overlay`
                   outdir, # folder to write to (created)
@@ -150,13 +155,14 @@ def save_overlays(x, # uint8 images (N,3,H,W)
         used.add(name); Image.fromarray(pair).save(outdir/name); paths.append(outdir/name)
     return paths
 
-# %% ../nbs/04_gradcam.ipynb #1e652b11
+# %% ../nbs/04_gradcam.ipynb #703926bd
 def _overlay_ax(ax, img, cam, alpha=0.45):
     "Draw `img` (H,W,3 in [0,1]) with `cam` (H,W) over it on `ax`."
     ax.imshow(img, interpolation='nearest')
     if cam is not None: ax.imshow(cam, cmap='jet', alpha=alpha, vmin=0, vmax=1, interpolation='bilinear')
     ax.set_xticks([]); ax.set_yticks([])
 
+# %% ../nbs/04_gradcam.ipynb #a8cb7c78
 def show_cams(x, # images (N,3,H,W), uint8 or float
               cams, # maps (N,H,W); a None in a list of maps leaves that cell empty
               titles=None, # one title per image
@@ -175,6 +181,7 @@ def show_cams(x, # images (N,3,H,W), uint8 or float
     fig.tight_layout()
     return fig
 
+# %% ../nbs/04_gradcam.ipynb #d4b65129
 def compare_cams(x, # images (N,3,H,W)
                  maps:dict, # {column title: maps (N,H,W)}
                  row_titles=None, alpha:float=0.45):
@@ -191,7 +198,7 @@ def compare_cams(x, # images (N,3,H,W)
     fig.tight_layout()
     return fig
 
-# %% ../nbs/04_gradcam.ipynb #395fcd54
+# %% ../nbs/04_gradcam.ipynb #189cb8a9
 def smoothness(x, # images (N,3,H,W), uint8 or float
                k:int=3, # window size
               )->np.ndarray:
@@ -201,12 +208,14 @@ def smoothness(x, # images (N,3,H,W), uint8 or float
     mean = F.avg_pool2d(gp, k, 1); var = F.avg_pool2d(gp * gp, k, 1) - mean * mean
     return (-torch.log(var.clamp(min=0).sqrt() + 1 / 255))[:, 0].numpy()
 
+# %% ../nbs/04_gradcam.ipynb #83b3da5e
 def _row_corr(a:np.ndarray, b:np.ndarray)->np.ndarray:
     "Pearson correlation of each row of `a` with the same row of `b` (NaN for a constant row)."
     a, b = a - a.mean(1, keepdims=True), b - b.mean(1, keepdims=True)
     den = np.sqrt((a * a).sum(1) * (b * b).sum(1))
     with np.errstate(invalid='ignore', divide='ignore'): return np.where(den > 0, (a * b).sum(1) / den, np.nan)
 
+# %% ../nbs/04_gradcam.ipynb #fddaa6f1
 def cam_stats(cams:np.ndarray, # maps (N,H,W), non-negative
               x, # the images (N,3,H,W)
               centre:float=0.5, # side of the central square, as a share of the image side
@@ -225,7 +234,7 @@ def cam_stats(cams:np.ndarray, # maps (N,H,W), non-negative
     df.loc[empty, ['area_half', 'centre_share', 'smooth_corr']] = np.nan
     return df
 
-# %% ../nbs/04_gradcam.ipynb #31d53d74
+# %% ../nbs/04_gradcam.ipynb #d02556d6
 def claim_verdict(stats:pd.DataFrame, # `cam_stats` columns plus 'label' ('REAL'/'FAKE')
                   alpha:float=0.01, # significance level of each one-sided test
                  )->tuple:
@@ -248,7 +257,7 @@ def claim_verdict(stats:pd.DataFrame, # `cam_stats` columns plus 'label' ('REAL'
     word = 'holds' if k == len(df) else 'holds in part' if k else 'does not hold'
     return df, f'The claim {word} on these {len(fk)} FAKE and {len(rl)} REAL maps: {k} of {len(df)} parts are supported (one-sided rank tests, p < {alpha}).'
 
-# %% ../nbs/04_gradcam.ipynb #5baf0e69
+# %% ../nbs/04_gradcam.ipynb #2ae2b039
 def perturbation_curves(model:nn.Module, # the detector
                         x, # images (N,3,H,W)
                         cams=None, # maps (N,H,W) giving the pixel order; None: a random order
@@ -261,7 +270,7 @@ def perturbation_curves(model:nn.Module, # the detector
     if mode not in ('deletion', 'insertion'): raise ValueError(f"mode is 'deletion' or 'insertion', not {mode!r}")
     p = next(model.parameters())
     xf = as_float_images(x).to(p.device); n, _, h, w = xf.shape
-    if baseline == 'blur': base = gaussian_blur(xf, kernel_size=9, sigma=2.0)
+    if baseline == 'blur': base = gaussian_blur(xf, 2.0)
     elif baseline == 'mean': base = xf.mean((2, 3), keepdim=True).expand_as(xf)
     else: raise ValueError(f"baseline is 'blur' or 'mean', not {baseline!r}")
     labels = [as_label(t) for t in ([target] * n if np.ndim(target) == 0 else list(target))]
@@ -278,6 +287,7 @@ def perturbation_curves(model:nn.Module, # the detector
             scores.append(torch.sigmoid(sign * logit))
     return torch.stack(scores, 1).cpu().numpy()
 
+# %% ../nbs/04_gradcam.ipynb #92948e6a
 def faithfulness(model:nn.Module, x, # the detector and images
                  maps:dict, # {name: maps (N,H,W)} to test
                  target, # the label the maps explain, or one per image
@@ -297,6 +307,7 @@ def faithfulness(model:nn.Module, x, # the detector and images
         rows.append(r)
     return pd.DataFrame(rows).set_index('order'), curves
 
+# %% ../nbs/04_gradcam.ipynb #79937f1f
 def plot_curves(curves:dict, # from `faithfulness`
                 title:str=''):
     "Mean deletion and insertion curves, one line per pixel order."

@@ -34,13 +34,12 @@ def gradcam_gallery(run: Path, data, out: Path, n: int = 16):
     "CAMs of why the model said what it said, on a stratified sample of test images; saved to `out`."
     import torch, matplotlib; matplotlib.use('Agg')
     from cifake_nb.data import get_cifake, load_split, stratified_subset, LABELS, CLASSES
-    from cifake_nb.model import load_checkpoint
-    from cifake_nb.train import predict_proba
+    from cifake_nb.model import load_checkpoint, predict_proba
     from cifake_nb.gradcam import compute_cams, show_cams
     model, meta = load_checkpoint(run/'best.pt')
     ds = stratified_subset(load_split(get_cifake(data), 'test', progress=False), n=n, seed=1)
     p = predict_proba(model, ds)
-    pred = (p >= meta['threshold']).long()
+    pred = (p >= meta['threshold']).astype(int)
     cams = compute_cams(model, ds.x, target=pred.tolist())
     titles = [f"{LABELS[int(y)]} {CLASSES[int(c)] if c >= 0 else ''}\nsaid {LABELS[int(q)]} ({pf:.2f})"
               for y, c, q, pf in zip(ds.y, ds.cls, pred, p)]
