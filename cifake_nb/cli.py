@@ -6,7 +6,7 @@
 __all__ = ['train_parser', 'train_config', 'evaluate_run', 'print_run', 'train_main', 'train_cli', 'evaluate_cli', 'records',
            'predict_cli', 'bench_parser', 'bench_cli']
 
-# %% ../nbs/06_cli.ipynb #4f8aed4e
+# %% ../nbs/06_cli.ipynb #53569229
 import sys, json, argparse
 from dataclasses import asdict, replace, fields
 from pathlib import Path
@@ -19,7 +19,7 @@ from .train import (PRESETS, OPTS, SCHEDS, CKPT_ENV, TrainConfig, TrainingDiverg
 from .evaluate import write_report, run_validation_images
 from .predict import load_predictor, predict, save_cams
 
-# %% ../nbs/06_cli.ipynb #025852bd
+# %% ../nbs/06_cli.ipynb #ca74265c
 _CLI_FIELDS = ('stem', 'pretrained', 'epochs', 'bs', 'lr', 'opt', 'wd', 'sched', 'patience', 'n_train', 'valid_frac',
                'budget_minutes', 'robust_aug', 'seed', 'threads', 'device', 'amp', 'compile', 'save_every')
 
@@ -47,7 +47,7 @@ def train_parser()->argparse.ArgumentParser:
     p.add_argument('--no-progress', action='store_true', help='no progress bars')
     return p
 
-# %% ../nbs/06_cli.ipynb #51fbea63
+# %% ../nbs/06_cli.ipynb #cd4d7307
 def train_config(a:argparse.Namespace)->TrainConfig:
     "The `TrainConfig` of the command line `a`: its preset or, with --resume, the saved run's settings, plus the options given."
     overrides = {k: getattr(a, k) for k in _CLI_FIELDS if getattr(a, k) is not None}
@@ -59,7 +59,7 @@ def train_config(a:argparse.Namespace)->TrainConfig:
     pick_device(cfg.device)                                    # a device this machine does not have: refused now
     return cfg
 
-# %% ../nbs/06_cli.ipynb #b526b3f2
+# %% ../nbs/06_cli.ipynb #6b2abdd1
 def evaluate_run(run:RunFolder, root, valid_ds, robust_n:int|None, progress:bool)->dict:
     "The test report of the run's best.pt, written into the run folder; {} with a note when there is no test split."
     try: test = load_split(root, 'test', progress=progress)
@@ -67,7 +67,7 @@ def evaluate_run(run:RunFolder, root, valid_ds, robust_n:int|None, progress:bool
     kw = {} if robust_n is None else {'robust_n': robust_n}
     return write_report(run.path, run.file('best.pt'), test, valid_ds, progress=progress, **kw)
 
-# %% ../nbs/06_cli.ipynb #404a17f5
+# %% ../nbs/06_cli.ipynb #eeccb391
 def print_run(run:RunFolder, res, m:dict, demo:bool):
     "Where the files of a finished run are, and its figures."
     b, h = res.best, res.history
@@ -79,7 +79,7 @@ def print_run(run:RunFolder, res, m:dict, demo:bool):
                 + ', '.join(f'{k} {m[k]:.4f}' for k in ('accuracy', 'precision', 'recall', 'f1', 'roc_auc') if m.get(k) is not None))
     if run.replaced: print(f"  (the files this folder held before were moved to {run.replaced})")
 
-# %% ../nbs/06_cli.ipynb #0b3ae2eb
+# %% ../nbs/06_cli.ipynb #5ff3dfa8
 def train_main(a:argparse.Namespace):
     "Train and evaluate as the command line `a` says."
     cfg, progress = train_config(a), not a.no_progress
@@ -91,7 +91,7 @@ def train_main(a:argparse.Namespace):
         res = fit(cfg, train, valid, run, resume=a.resume, progress=progress)
         print_run(run, res, evaluate_run(run, train.root, valid, a.robust_n, progress), demo)
 
-# %% ../nbs/06_cli.ipynb #90a997f2
+# %% ../nbs/06_cli.ipynb #b6c19a9f
 def train_cli(argv=None # arguments (default: the command line)
              ):
     "Command line `cifake_nb_train`: train a detector, keep the best checkpoint, evaluate it on the test split."
@@ -104,7 +104,7 @@ def train_cli(argv=None # arguments (default: the command line)
     except KeyboardInterrupt:
         print(f"\ncifake_nb_train: interrupted; continue with the same command and --resume", file=sys.stderr); sys.exit(130)
 
-# %% ../nbs/06_cli.ipynb #763a97fd
+# %% ../nbs/06_cli.ipynb #74555979
 def evaluate_cli(argv:list|None=None # arguments; None: sys.argv[1:]
                 ):
     "Command line: `cifake_nb_evaluate --ckpt PATH --data {kaggle,demo,PATH} [--out DIR] [--external PATH]`."
@@ -130,12 +130,12 @@ def evaluate_cli(argv:list|None=None # arguments; None: sys.argv[1:]
         print(f"{k:>12} test: {m['n']:,} images, accuracy {m['accuracy']:.4f}, ROC-AUC {m['roc_auc'] or float('nan'):.4f}")
     print(f'report: {out/"report.md"}')
 
-# %% ../nbs/06_cli.ipynb #9b6b2710
+# %% ../nbs/06_cli.ipynb #3cfe90a0
 def records(df:pd.DataFrame)->list:
     "Rows of `df` as JSON-ready dicts (NaN as None)."
     return [{k: (None if isinstance(v, float) and np.isnan(v) else v) for k, v in r.items()} for r in df.to_dict('records')]
 
-# %% ../nbs/06_cli.ipynb #707b9717
+# %% ../nbs/06_cli.ipynb #6dae4fd7
 def predict_cli(argv=None # arguments (default: sys.argv[1:])
                )->int:
     "Command line: score images and print a table or JSON; optionally write Grad-CAM overlays. Returns the exit status."
@@ -162,7 +162,7 @@ def predict_cli(argv=None # arguments (default: sys.argv[1:])
     if n_bad: print(f'cifake_nb_predict: {n_bad} of {len(df)} inputs could not be scored (see the error column)', file=sys.stderr)
     return 1 if n_bad else 0
 
-# %% ../nbs/06_cli.ipynb #d3d14503
+# %% ../nbs/06_cli.ipynb #338a9619
 def bench_parser()->argparse.ArgumentParser:
     "The options of `cifake_nb_bench`."
     p = argparse.ArgumentParser(prog='cifake_nb_bench', description='Training speed and time to a validation accuracy: '
@@ -180,7 +180,7 @@ def bench_parser()->argparse.ArgumentParser:
     p.add_argument('--no-progress', action='store_true')
     return p
 
-# %% ../nbs/06_cli.ipynb #fdddf201
+# %% ../nbs/06_cli.ipynb #e8e8f8c2
 def bench_cli(argv=None):
     "Command line `cifake_nb_bench`: prints the benchmark table (markdown)."
     a = bench_parser().parse_args(argv)

@@ -12,7 +12,7 @@ __all__ = ['REAL', 'FAKE', 'LABELS', 'CLASSES', 'SPLITS', 'IMG_SIZE', 'MEAN', 'S
            'jpeg_roundtrip', 'gaussian_blur', 'add_noise', 'rescale_roundtrip', 'Batches', 'show_batch',
            'bench_loading']
 
-# %% ../nbs/00_data.ipynb #ade51988
+# %% ../nbs/00_data.ipynb #82372629
 import os, io, re, json, math, stat, time, shutil, hashlib, zipfile, tempfile
 from pathlib import Path
 from dataclasses import dataclass, field
@@ -25,7 +25,7 @@ from torchvision.io import decode_jpeg, encode_jpeg, ImageReadMode
 from PIL import Image, UnidentifiedImageError
 from tqdm.auto import tqdm
 
-# %% ../nbs/00_data.ipynb #dbfab05e
+# %% ../nbs/00_data.ipynb #c223c915
 REAL, FAKE = 0, 1
 LABELS = ('REAL', 'FAKE')
 CLASSES = ('airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck')
@@ -38,17 +38,17 @@ DATA_ENV = 'CIFAKE_DATA'      # 'kaggle' (default), 'demo', a folder in Kaggle's
 CACHE_ENV = 'CIFAKE_NB_CACHE' # where decoded tensors, unzipped data and the demo data live
 IMG_EXTS = {'.jpg', '.jpeg', '.png', '.bmp', '.webp', '.gif', '.tif', '.tiff'}
 
-# %% ../nbs/00_data.ipynb #0ff36141
+# %% ../nbs/00_data.ipynb #3b7a19cb
 class DataError(ValueError):
     "A problem with the data that the user can act on; the message says what and how."
 
-# %% ../nbs/00_data.ipynb #f82f619e
+# %% ../nbs/00_data.ipynb #e4105c6c
 def _new_file_mode()->int:
     "The permissions a new file gets under this process's umask."
     mask = os.umask(0); os.umask(mask)
     return 0o666 & ~mask
 
-# %% ../nbs/00_data.ipynb #fc1acb9a
+# %% ../nbs/00_data.ipynb #0b74b951
 def atomic_write(path,          # the destination; its folder is created if needed
                  write,         # called with the open binary temporary file
                 )->Path:
@@ -67,17 +67,17 @@ def atomic_write(path,          # the destination; its folder is created if need
         raise
     return path
 
-# %% ../nbs/00_data.ipynb #3343bf64
+# %% ../nbs/00_data.ipynb #a22b118a
 def write_text(path, text:str)->Path:
     "Write `text` (UTF-8) to `path` atomically."
     return atomic_write(path, lambda f: f.write(text.encode('utf-8')))
 
-# %% ../nbs/00_data.ipynb #e502b484
+# %% ../nbs/00_data.ipynb #84ad6438
 def markdown_table(df:pd.DataFrame)->str:
     "`df` as a Markdown table (tabulate's GitHub format), numbers to 4 significant digits, missing values as '—'."
     return df.astype(object).where(df.notna(), None).to_markdown(index=False, floatfmt='.4g', missingval='—')
 
-# %% ../nbs/00_data.ipynb #b8d0f916
+# %% ../nbs/00_data.ipynb #a480a054
 _CLASS_SUFFIX = re.compile(r'^\d+(?: \((\d+)\))?$')
 
 def class_from_name(name:str # file name or path, e.g. 'train/FAKE/1000 (2).jpg'
@@ -88,7 +88,7 @@ def class_from_name(name:str # file name or path, e.g. 'train/FAKE/1000 (2).jpg'
     k = int(m.group(1) or 1) - 1
     return k if 0 <= k < len(CLASSES) else -1
 
-# %% ../nbs/00_data.ipynb #4ef21259
+# %% ../nbs/00_data.ipynb #ef5b8761
 # one palette per class: (sky, ground, object) RGB in [0,1], and the object's shape (0 ellipse, 1 box)
 _PALETTES = torch.tensor([
     [[.55,.70,.90],[.60,.62,.60],[.75,.75,.80]], [[.60,.65,.70],[.35,.35,.35],[.80,.15,.15]],
@@ -102,7 +102,7 @@ def _smooth_noise(n, res, g):
     "Low-frequency noise: random values on a res x res grid, upsampled bicubically to 32x32."
     return F.interpolate(torch.randn(n, 1, res, res, generator=g), size=IMG_SIZE, mode='bicubic', align_corners=False)
 
-# %% ../nbs/00_data.ipynb #659648a3
+# %% ../nbs/00_data.ipynb #1b449f14
 def _scenes(cls, g):
     "Clean procedural scenes (N,3,32,32) in [0,1] for class ids `cls`."
     n, s = len(cls), IMG_SIZE
@@ -121,14 +121,14 @@ def _scenes(cls, g):
     img = (1 - mask) * img + mask * pal[:, 2, :, None, None] * shade
     return img.clamp(0, 1)
 
-# %% ../nbs/00_data.ipynb #a37e3c14
+# %% ../nbs/00_data.ipynb #c5a34d26
 def _render_real(img, g):
     "Camera-like rendering: independent sensor noise of random strength and a slight sharpening."
     sigma = 0.045 * torch.rand(len(img), 1, 1, 1, generator=g)
     blur = F.avg_pool2d(F.pad(img, (1, 1, 1, 1), mode='replicate'), 3, stride=1)
     return (img + 0.5 * (img - blur) + sigma * torch.randn(img.shape, generator=g)).clamp(0, 1)
 
-# %% ../nbs/00_data.ipynb #ba5933f4
+# %% ../nbs/00_data.ipynb #8c15a0e7
 _DECODER_KERNEL = torch.tensor([[1., 2., 1.], [2., 4., 2.], [1., 2., 1.]]) / 16
 
 def _render_fake(img, g):
@@ -148,12 +148,12 @@ def _render_fake(img, g):
     amp = 0.035 * torch.rand(n, 1, 1, 1, generator=g)
     return (out + amp * grid + 0.006 * torch.randn(out.shape, generator=g)).clamp(0, 1)
 
-# %% ../nbs/00_data.ipynb #cff7abb3
+# %% ../nbs/00_data.ipynb #3831fad3
 def cifake_name(i:int, cls:int)->str:
     "CIFAKE's file name for image number `i` of CIFAR-10 class `cls`."
     return f'{i}.jpg' if cls == 0 else f'{i} ({cls + 1}).jpg'
 
-# %% ../nbs/00_data.ipynb #b19f0937
+# %% ../nbs/00_data.ipynb #6b2bd564
 def demo_images(n:int, # number of images
                 label:int, # REAL or FAKE
                 seed:int=0, # same seed, same images
@@ -165,13 +165,13 @@ def demo_images(n:int, # number of images
     img = _render_fake(img, g) if label == FAKE else _render_real(img, g)
     return (img * 255).round().to(torch.uint8), cls
 
-# %% ../nbs/00_data.ipynb #6626b711
+# %% ../nbs/00_data.ipynb #0725682f
 def save_jpeg(img:torch.Tensor, # uint8 (3,H,W)
               path:Path, quality:int=75):
     "Write one image as a baseline RGB JPEG, the format of CIFAKE's files."
     Image.fromarray(img.permute(1, 2, 0).numpy()).save(path, quality=quality)
 
-# %% ../nbs/00_data.ipynb #1924cda3
+# %% ../nbs/00_data.ipynb #7bb7ab3a
 DEMO_MARKER = 'DEMO_DATA.txt'
 
 def make_demo_data(dest:Path|str, # folder to create; it gets train/ and test/, each with REAL/ and FAKE/
@@ -201,19 +201,19 @@ def make_demo_data(dest:Path|str, # folder to create; it gets train/ and test/, 
         if not complete(): raise
     return dest
 
-# %% ../nbs/00_data.ipynb #84bcb78c
+# %% ../nbs/00_data.ipynb #a91303c9
 def is_demo(root:Path|str)->bool:
     "True when `root` is the synthetic demo stand-in, not real data."
     return (Path(root)/DEMO_MARKER).exists()
 
-# %% ../nbs/00_data.ipynb #3cda45b3
+# %% ../nbs/00_data.ipynb #6bd88fe5
 def cache_dir()->Path:
     "Folder for decoded tensors, unzipped data and the demo data (`$CIFAKE_NB_CACHE`, else ~/.cache/cifake_nb)."
     d = Path(os.environ.get(CACHE_ENV) or Path.home()/'.cache'/'cifake_nb').expanduser()
     d.mkdir(parents=True, exist_ok=True)
     return d
 
-# %% ../nbs/00_data.ipynb #5d9c319c
+# %% ../nbs/00_data.ipynb #ed320174
 def find_root(path:Path|str)->Path:
     "The folder at or below `path` (two levels at most) that holds CIFAKE's `train/` or `test/` split."
     path = Path(path)
@@ -222,7 +222,7 @@ def find_root(path:Path|str)->Path:
     raise DataError(f"No CIFAKE split found under {path}: expected Kaggle's layout, train/REAL, train/FAKE, "
                     f"test/REAL and test/FAKE (possibly one or two folders down).")
 
-# %% ../nbs/00_data.ipynb #d5ff1d3b
+# %% ../nbs/00_data.ipynb #e268ab52
 def download_kaggle(handle:str=KAGGLE_HANDLE)->Path:
     "Download CIFAKE with kagglehub (or take its cached copy) and return the folder."
     import kagglehub
@@ -232,7 +232,7 @@ def download_kaggle(handle:str=KAGGLE_HANDLE)->Path:
                         f"from here. Other sources: a folder in Kaggle's layout or a zip of it "
                         f"({DATA_ENV}=/path/to/cifake), or the offline demo stand-in ({DATA_ENV}=demo).") from e
 
-# %% ../nbs/00_data.ipynb #5170adc5
+# %% ../nbs/00_data.ipynb #1d755ec3
 def extract_zip(path:Path)->Path:
     "Unpack a zip of CIFAKE once into the cache folder and return where it went."
     st = path.stat()
@@ -246,7 +246,7 @@ def extract_zip(path:Path)->Path:
     tmp.replace(dest)
     return dest
 
-# %% ../nbs/00_data.ipynb #78a53270
+# %% ../nbs/00_data.ipynb #906904ae
 def get_cifake(source:str|Path|None=None, # 'kaggle', 'demo', a folder or a zip; default: $CIFAKE_DATA or 'kaggle'
               )->Path:
     "Root folder of CIFAKE (holding train/ and test/) from `source`."
@@ -261,7 +261,7 @@ def get_cifake(source:str|Path|None=None, # 'kaggle', 'demo', a folder or a zip;
     raise DataError(f"CIFAKE source {source!r} is not 'kaggle', 'demo', an existing folder or a zip file. "
                     f"Set {DATA_ENV} or pass one of those.")
 
-# %% ../nbs/00_data.ipynb #0d4f633a
+# %% ../nbs/00_data.ipynb #20fdd88e
 SIZE_POLICIES = ('resize', 'skip', 'error')
 
 def reduce_image(im:Image.Image, # any size and mode
@@ -280,17 +280,17 @@ def reduce_image(im:Image.Image, # any size and mode
         im = im.resize((size, size), Image.Resampling.BOX, box=(l, t, l + s, t + s))
     return torch.from_numpy(np.asarray(im).copy()).permute(2, 0, 1).contiguous()
 
-# %% ../nbs/00_data.ipynb #5cdaf87e
+# %% ../nbs/00_data.ipynb #b6fc4438
 def _read(path)->bytes:
     "The bytes of the file at `path`."
     with open(path, 'rb') as f: return f.read()
 
-# %% ../nbs/00_data.ipynb #464ecdb8
+# %% ../nbs/00_data.ipynb #f48ea78b
 def _is_clean_jpeg(b:bytes)->bool:
     "Starts with the JPEG start-of-image marker and ends with end-of-image (no truncation)."
     return b[:2] == b'\xff\xd8' and b.rstrip(b'\x00')[-2:] == b'\xff\xd9'
 
-# %% ../nbs/00_data.ipynb #bf2264e1
+# %% ../nbs/00_data.ipynb #b252d9ae
 def _decode_pil(b:bytes, on_size:str)->tuple:
     "Careful decode of one file's bytes: (uint8 tensor or None, problem or None, resized?)."
     try:
@@ -305,7 +305,7 @@ def _decode_pil(b:bytes, on_size:str)->tuple:
         kind = 'truncated or corrupt image' if b[:2] == b'\xff\xd8' else 'not a readable image'
         return None, f'{kind} ({type(e).__name__}: {e})', False
 
-# %% ../nbs/00_data.ipynb #9c7fed89
+# %% ../nbs/00_data.ipynb #ada70c43
 def _decode_jpeg_batch(blobs:list)->list:
     "Batched decode of clean JPEG bytes to RGB tensors; None where a file fails (then decoded one by one)."
     datas = [torch.frombuffer(bytearray(b), dtype=torch.uint8) for b in blobs]
@@ -317,7 +317,7 @@ def _decode_jpeg_batch(blobs:list)->list:
             except RuntimeError: out.append(None)
         return out
 
-# %% ../nbs/00_data.ipynb #8d98fd37
+# %% ../nbs/00_data.ipynb #7e08a566
 def decode_files(paths:list, # image files
                  on_size:str='resize', # what to do with an image that is not 32x32: 'resize', 'skip' or 'error'
                  chunk:int=4096, # files per batched decode
@@ -347,7 +347,7 @@ def decode_files(paths:list, # image files
     x = torch.stack(imgs) if imgs else torch.empty(0, 3, IMG_SIZE, IMG_SIZE, dtype=torch.uint8)
     return x, keep, torch.tensor(hashes, dtype=torch.int64), problems, n_resized
 
-# %% ../nbs/00_data.ipynb #af11a7b9
+# %% ../nbs/00_data.ipynb #c77eca4d
 @dataclass
 class ImageSet:
     "Images of one split as aligned tensors: uint8 x (N,3,32,32), labels y (FAKE=1), classes, names, hashes."
@@ -379,7 +379,7 @@ class ImageSet:
                            'class': [CLASSES[c] if c >= 0 else '?' for c in self.cls.tolist()]})
         return pd.crosstab(df['class'], df['label']).reindex(columns=list(LABELS), fill_value=0)
 
-# %% ../nbs/00_data.ipynb #4528032e
+# %% ../nbs/00_data.ipynb #6c07fc9f
 def list_split(root:Path|str, split:str)->tuple:
     "Image files of `split` under `root` and their labels, sorted; raises `DataError` for a missing/empty folder."
     root = Path(root)
@@ -396,7 +396,7 @@ def list_split(root:Path|str, split:str)->tuple:
         files += fs; labels += [label] * len(fs)
     return files, labels
 
-# %% ../nbs/00_data.ipynb #31114fbe
+# %% ../nbs/00_data.ipynb #44487d58
 def split_fingerprint(files:list, on_size:str='resize')->str:
     "Hash of names, sizes and modification times of `files`: changes whenever a file does."
     h = hashlib.sha1(on_size.encode())
@@ -404,7 +404,7 @@ def split_fingerprint(files:list, on_size:str='resize')->str:
         st = os.stat(f); h.update(f'{f}\0{st.st_size}\0{st.st_mtime_ns}\n'.encode())
     return h.hexdigest()[:16]
 
-# %% ../nbs/00_data.ipynb #04995c48
+# %% ../nbs/00_data.ipynb #f993c677
 def load_split(root:Path|str, # dataset root (from get_cifake)
                split:str='train', # 'train' or 'test'
                on_size:str='resize', # policy for images that are not 32x32: 'resize', 'skip' or 'error'
@@ -433,7 +433,7 @@ def load_split(root:Path|str, # dataset root (from get_cifake)
     if cache: atomic_write(cpath, lambda f: torch.save(d, f))
     return ImageSet(**d, root=str(root), split=split, fingerprint=fp)
 
-# %% ../nbs/00_data.ipynb #340e85f5
+# %% ../nbs/00_data.ipynb #11822ce2
 def _stratified_pick(keys:torch.Tensor, n:int, seed:int)->torch.Tensor:
     "Indices of `n` items chosen at random with each key's share kept (largest-remainder rounding)."
     g = torch.Generator().manual_seed(seed)
@@ -448,12 +448,12 @@ def _stratified_pick(keys:torch.Tensor, n:int, seed:int)->torch.Tensor:
         picked.append(members[torch.randperm(len(members), generator=g)[:take[k]]])
     return torch.cat(picked).sort().values
 
-# %% ../nbs/00_data.ipynb #783eaf61
+# %% ../nbs/00_data.ipynb #7f88b7ba
 def _strata(ds:ImageSet)->torch.Tensor:
     "One key per image: its label and its CIFAR-10 class."
     return ds.y * 100 + ds.cls
 
-# %% ../nbs/00_data.ipynb #0a80b95c
+# %% ../nbs/00_data.ipynb #73f65b4b
 def stratified_subset(ds:ImageSet, n:int|None=None, # number of images to keep
                       frac:float|None=None, # or the fraction of images to keep
                       seed:int=0)->ImageSet:
@@ -463,7 +463,7 @@ def stratified_subset(ds:ImageSet, n:int|None=None, # number of images to keep
     if not 0 <= n <= len(ds): raise ValueError(f'cannot take {n} images from {len(ds)}')
     return ds.subset(_stratified_pick(_strata(ds), n, seed))
 
-# %% ../nbs/00_data.ipynb #c0fa9489
+# %% ../nbs/00_data.ipynb #c1912530
 def train_valid_split(ds:ImageSet, valid_frac:float=0.1, # share of `ds` for validation
                       seed:int=0)->tuple:
     "Stratified (train, valid) from `ds`; images with an identical copy elsewhere stay on the train side."
@@ -473,7 +473,7 @@ def train_valid_split(ds:ImageSet, valid_frac:float=0.1, # share of `ds` for val
     valid &= cnt[inv] == 1                       # duplicated content: never in validation
     return ds.subset(~valid), ds.subset(valid)
 
-# %% ../nbs/00_data.ipynb #1339bc98
+# %% ../nbs/00_data.ipynb #4eeb04a9
 def prepare_data(source=None,          # 'kaggle', 'demo', a folder or a zip (see `get_cifake`); None: $CIFAKE_DATA or 'kaggle'
                  valid_frac:float=0.1, # share held out for validation
                  n_train:int|None=None,# use a stratified subset of this many train-split images
@@ -485,14 +485,14 @@ def prepare_data(source=None,          # 'kaggle', 'demo', a folder or a zip (se
     if n_train and n_train < len(full): full = stratified_subset(full, n=n_train, seed=seed)
     return train_valid_split(full, valid_frac, seed)
 
-# %% ../nbs/00_data.ipynb #19322b72
+# %% ../nbs/00_data.ipynb #132c53bb
 def data_digest(ds:ImageSet)->str:
     "Short hash of the images (content hashes) and labels of `ds`, in order."
     h = hashlib.sha1(ds.hashes.numpy().tobytes())
     h.update(ds.y.numpy().astype(np.int8).tobytes())
     return h.hexdigest()[:16]
 
-# %% ../nbs/00_data.ipynb #ecba93fd
+# %% ../nbs/00_data.ipynb #d2dbf29c
 def load_image_folder(root:Path|str, # folder with REAL/ and FAKE/ (FAKE/<generator>/... optional)
                       progress:bool=True)->ImageSet:
     "Every image under `root`/REAL and `root`/FAKE, any size or format, reduced to 32x32 as for prediction."
@@ -512,14 +512,14 @@ def load_image_folder(root:Path|str, # folder with REAL/ and FAKE/ (FAKE/<genera
                     [os.path.relpath(files[i], root) for i in keep], hashes, str(root), 'external',
                     problems=[list(q) for q in problems])
 
-# %% ../nbs/00_data.ipynb #47e3c442
+# %% ../nbs/00_data.ipynb #441a5995
 def source_of(name:str # a name from `load_image_folder`, e.g. 'FAKE/glid3_xl/0001.png'
              )->str:
     "'REAL', or the generator of a fake: its sub-folder of FAKE/, else 'FAKE'."
     parts = Path(name).parts
     return 'REAL' if parts[0] == LABELS[REAL] else parts[1] if len(parts) > 2 else LABELS[FAKE]
 
-# %% ../nbs/00_data.ipynb #73974c6b
+# %% ../nbs/00_data.ipynb #06f2eb67
 def _header_facts(path:str)->tuple:
     "(size, mode, digest of the JPEG quantisation tables or None) of one image, from its header."
     try:
@@ -529,7 +529,7 @@ def _header_facts(path:str)->tuple:
             return f'{im.size[0]}x{im.size[1]}', im.mode, qd
     except Exception: return None, None, None
 
-# %% ../nbs/00_data.ipynb #9c8e1651
+# %% ../nbs/00_data.ipynb #11a6e60e
 @dataclass
 class Audit:
     "What `audit` found: a summary dict and the per-split/label/class counts table."
@@ -539,7 +539,7 @@ class Audit:
         rows = '\n'.join(f'| {k} | {v} |' for k, v in self.summary.items())
         return f'| check | result |\n|---|---|\n{rows}'
 
-# %% ../nbs/00_data.ipynb #c2b29cf3
+# %% ../nbs/00_data.ipynb #cbcd546c
 def _header_summary(sets:dict)->dict:
     "Sizes, modes and JPEG table sets per label, from every file's header, and whether REAL and FAKE share tables."
     facts, s = {label: Counter() for label in LABELS}, {}
@@ -555,7 +555,7 @@ def _header_summary(sets:dict)->dict:
     s['REAL and FAKE share JPEG tables'] = set(s['REAL JPEG table sets']) == set(s['FAKE JPEG table sets'])
     return s
 
-# %% ../nbs/00_data.ipynb #5ec53cf1
+# %% ../nbs/00_data.ipynb #c63e83fd
 def audit(sets:dict, # {'train': ImageSet, 'test': ImageSet}
           headers:bool=True, # also read every file's header (sizes, modes, JPEG tables)
          )->Audit:
@@ -580,7 +580,7 @@ def audit(sets:dict, # {'train': ImageSet, 'test': ImageSet}
     counts = pd.concat(rows).reset_index().set_index(['split', 'class'])
     return Audit(s, counts)
 
-# %% ../nbs/00_data.ipynb #ce0d72fb
+# %% ../nbs/00_data.ipynb #2a8bf197
 def _first_occurrences(h:torch.Tensor)->torch.Tensor:
     "Mask of the first item of each distinct value of `h`."
     _, inv = h.unique(return_inverse=True)
@@ -589,7 +589,7 @@ def _first_occurrences(h:torch.Tensor)->torch.Tensor:
     keep = torch.zeros(len(h), dtype=torch.bool); keep[first] = True
     return keep
 
-# %% ../nbs/00_data.ipynb #d8c82c61
+# %% ../nbs/00_data.ipynb #43685154
 def drop_duplicates(train:ImageSet, test:ImageSet|None=None)->tuple:
     "`train` and `test` with one copy per image, and without the test images that also occur in train."
     train = train.subset(_first_occurrences(train.hashes))
@@ -597,14 +597,14 @@ def drop_duplicates(train:ImageSet, test:ImageSet|None=None)->tuple:
     test = test.subset(_first_occurrences(test.hashes))
     return train, test.subset(~torch.from_numpy(np.isin(test.hashes.numpy(), train.hashes.numpy())))
 
-# %% ../nbs/00_data.ipynb #837db35b
+# %% ../nbs/00_data.ipynb #bd2746a0
 def _per_image(level, n:int)->torch.Tensor:
     "`level` (a number, or one per image) as a float tensor of `n` values."
     t = torch.as_tensor(level, dtype=torch.float64).flatten()
     if len(t) not in (1, n): raise ValueError(f'{len(t)} levels for {n} images: give one level, or one per image')
     return t.expand(n) if len(t) == 1 else t
 
-# %% ../nbs/00_data.ipynb #1dddaf2c
+# %% ../nbs/00_data.ipynb #695ff91b
 def _by_level(x:torch.Tensor, level, f)->torch.Tensor:
     "`f(images, level)` applied to each group of images of `x` that share a level; uint8 out."
     lv, out = _per_image(level, len(x)), torch.empty_like(x)
@@ -613,7 +613,7 @@ def _by_level(x:torch.Tensor, level, f)->torch.Tensor:
         out[i] = f(x[i], v)
     return out
 
-# %% ../nbs/00_data.ipynb #49030408
+# %% ../nbs/00_data.ipynb #37df783e
 def jpeg_roundtrip(x:torch.Tensor, # uint8 (N,3,H,W)
                    quality, # 1..100, one for all images or one per image
                    g=None)->torch.Tensor:
@@ -622,7 +622,7 @@ def jpeg_roundtrip(x:torch.Tensor, # uint8 (N,3,H,W)
     if len(q) and not ((q >= 1) & (q <= 100)).all(): raise ValueError(f'JPEG quality must be in 1..100, got {quality}')
     return _by_level(x, q, lambda xs, v: torch.stack(decode_jpeg(encode_jpeg(list(xs), quality=int(v)))))
 
-# %% ../nbs/00_data.ipynb #15bf4b54
+# %% ../nbs/00_data.ipynb #1dc6b369
 def gaussian_blur(x:torch.Tensor, # images (N,C,H,W): uint8, or float
                   sigma, # standard deviation in pixels (> 0), one for all images or one per image
                   g=None)->torch.Tensor:
@@ -639,7 +639,7 @@ def gaussian_blur(x:torch.Tensor, # images (N,C,H,W): uint8, or float
     xf = F.conv2d(F.conv2d(xf, k[:, None, :, None], groups=n * c), k[:, None, None, :], groups=n * c).reshape(n, c, h, w)
     return xf.round_().clamp_(0, 255).to(torch.uint8) if x.dtype == torch.uint8 else xf.to(x.dtype)
 
-# %% ../nbs/00_data.ipynb #0c9513de
+# %% ../nbs/00_data.ipynb #aa8e0d57
 def add_noise(x:torch.Tensor, # uint8 (N,C,H,W)
               sigma, # standard deviation as a fraction of 255, one for all images or one per image
               g:torch.Generator|None=None)->torch.Tensor:
@@ -648,7 +648,7 @@ def add_noise(x:torch.Tensor, # uint8 (N,C,H,W)
     noise = torch.randn(x.shape, generator=g).to(x.device)
     return (x.float() + noise * s.to(x.device)).round_().clamp_(0, 255).to(torch.uint8)
 
-# %% ../nbs/00_data.ipynb #424d681d
+# %% ../nbs/00_data.ipynb #d1b6ce46
 def rescale_roundtrip(x:torch.Tensor, # uint8 (N,C,H,W)
                       scale, # factor in (0, 1], one for all images or one per image
                       g=None)->torch.Tensor:
@@ -660,10 +660,10 @@ def rescale_roundtrip(x:torch.Tensor, # uint8 (N,C,H,W)
         return xf.round_().clamp_(0, 255).to(torch.uint8)
     return _by_level(x, scale, down_up)
 
-# %% ../nbs/00_data.ipynb #356cedb6
+# %% ../nbs/00_data.ipynb #13ea6cff
 TRANSFORMS = {'jpeg': jpeg_roundtrip, 'blur': gaussian_blur, 'noise': add_noise, 'rescale': rescale_roundtrip}
 
-# %% ../nbs/00_data.ipynb #6db0794d
+# %% ../nbs/00_data.ipynb #e4ac7600
 class Batches:
     "In-memory loader of (images, labels) batches from an `ImageSet`, on a device, channels_last."
     def __init__(self, ds:ImageSet, bs:int=256, # batch size
@@ -672,9 +672,12 @@ class Batches:
                  device:str|torch.device='cpu',
                  seed:int=0, drop_last:bool=False,
                  augment=None, # None, or a function (uint8 images, torch.Generator) -> uint8 images
+                 resident:bool|None=None, # keep all images on the device; None: on a GPU when there is no `augment`
                 ):
         self.ds, self.bs, self.shuffle, self.flip, self.seed, self.drop_last = ds, bs, shuffle, flip, seed, drop_last
         self.device, self.augment, self.epoch = torch.device(device), augment, 0
+        self.resident = self.device.type == 'cuda' and augment is None if resident is None else resident
+        self.x, self.y = (self.to_device(ds.x), self.to_device(ds.y)) if self.resident else (ds.x, ds.y)
 
     def __len__(self): return len(self.ds) // self.bs if self.drop_last else -(-len(self.ds) // self.bs)
 
@@ -698,19 +701,20 @@ class Batches:
         flips = torch.rand(len(self.ds), generator=g) < 0.5
         for b in range(start, len(self)):
             idx = order[b * self.bs:(b + 1) * self.bs]
-            xb = self.ds.x[idx]
+            if self.resident: idx = idx.to(self.device)
+            xb = self.x[idx]
             if self.augment is not None: xb = self.augment(xb, self.batch_generator(epoch, b))
             xb = self.to_device(xb).float().div_(255)
             if self.flip:
-                m = self.to_device(flips[idx])[:, None, None, None]
+                m = self.to_device(flips)[idx][:, None, None, None] if self.resident else self.to_device(flips[idx])[:, None, None, None]
                 xb = torch.where(m, xb.flip(3), xb)
-            yield xb.contiguous(memory_format=torch.channels_last), self.to_device(self.ds.y[idx]).float()
+            yield xb.contiguous(memory_format=torch.channels_last), self.to_device(self.y[idx]).float()
 
     def __iter__(self):
         yield from self.epoch_batches(self.epoch)
         self.epoch += 1
 
-# %% ../nbs/00_data.ipynb #e51df6a8
+# %% ../nbs/00_data.ipynb #f9013ab1
 def show_batch(ds:ImageSet, n:int=24, # number of images
                ncols:int=8, seed:int=0, # which images: a seeded random sample
                title:str|None=None):
@@ -729,7 +733,7 @@ def show_batch(ds:ImageSet, n:int=24, # number of images
     fig.tight_layout()
     return fig
 
-# %% ../nbs/00_data.ipynb #a5c28bd6
+# %% ../nbs/00_data.ipynb #606c3db0
 def bench_loading(root:Path|str, splits=SPLITS, reference:bool=True)->pd.DataFrame:
     "Images/s to load `splits` cold, cached, and with ImageFolder + PIL + DataLoader (the reference's way)."
     import torchvision

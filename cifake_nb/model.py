@@ -9,7 +9,7 @@ __all__ = ['STEMS', 'AMPS', 'METRICS', 'THRESHOLD_CRITERIA', 'CHECKPOINT_FORMAT'
            'binary_metrics', 'choose_threshold', 'CheckpointError', 'to_plain', 'save_checkpoint', 'load_checkpoint',
            'checkpoint_summary']
 
-# %% ../nbs/01_model.ipynb #fd389a0f
+# %% ../nbs/01_model.ipynb #d6e704f0
 import copy, dataclasses, enum, math, os, platform, time
 from collections.abc import Mapping
 from datetime import date, datetime, timezone
@@ -24,7 +24,7 @@ from sklearn import metrics as skm
 import cifake_nb
 from .data import MEAN, STD, REAL, FAKE, ImageSet, atomic_write
 
-# %% ../nbs/01_model.ipynb #a2d95aa5
+# %% ../nbs/01_model.ipynb #56fa0e7a
 class Normalize(nn.Module):
     "Scale uint8 images to [0,1], then subtract `mean` and divide by `std` per channel."
     def __init__(self,
@@ -40,7 +40,7 @@ class Normalize(nn.Module):
             raise TypeError(f"Normalize expects uint8 (0..255) or float ([0,1]) images, got {x.dtype}")
         return (x - self.mean) / self.std
 
-# %% ../nbs/01_model.ipynb #48122691
+# %% ../nbs/01_model.ipynb #9c600f89
 class Detector(nn.Module):
     "Normalize -> ResNet `body` -> one logit per image (positive means FAKE)."
     arch = 'resnet18'
@@ -54,7 +54,7 @@ class Detector(nn.Module):
 
     def forward(self, x): return self.body(self.norm(x)).flatten()
 
-# %% ../nbs/01_model.ipynb #a97132c2
+# %% ../nbs/01_model.ipynb #32c88ade
 class PretrainedWeightsUnavailable(RuntimeError):
     "The ImageNet weights for ResNet-18 could not be loaded (usually: no network and no cached copy)."
 
@@ -70,29 +70,29 @@ def imagenet_state_dict(progress:bool=False # show a download progress bar
             f"Train from scratch with pretrained=False, or download that file elsewhere and place it at {cached}"
         ) from e
 
-# %% ../nbs/01_model.ipynb #e5bb3169
-STEMS = ('imagenet', 'cifar')
+# %% ../nbs/01_model.ipynb #0894f4be
+STEMS = ('imagenet', 'cifar', 'cifar_pool', 'cifar_s2')
 
-def create_model(stem:str='imagenet',     # 'imagenet' (7x7/2 conv + max-pool) or 'cifar' (3x3/1 conv, no pool)
-                 pretrained:bool=False,   # start from torchvision's ImageNet weights (except `fc`, and `conv1` for 'cifar')
+def create_model(stem:str='imagenet',     # 'imagenet' (7x7/2 conv + max-pool), 'cifar' (3x3/1 conv, no pool), 'cifar_pool' (3x3/1 + max-pool), 'cifar_s2' (3x3/2, no pool)
+                 pretrained:bool=False,   # start from torchvision's ImageNet weights (except `fc`, and `conv1` for the 3x3 stems)
                  mean=MEAN,               # per-channel mean for the built-in `Normalize`
                  std=STD                  # per-channel std for the built-in `Normalize`
                 ) -> nn.Module:
     "A ResNet-18 `Detector` with one output logit and the chosen `stem`."
     if stem not in STEMS: raise ValueError(f"unknown stem {stem!r}: use one of {STEMS}")
     body = resnet18(num_classes=1)
-    if stem == 'cifar':
-        body.conv1 = nn.Conv2d(3, 64, kernel_size=3, stride=1, padding=1, bias=False)
+    if stem != 'imagenet':
+        body.conv1 = nn.Conv2d(3, 64, kernel_size=3, stride=2 if stem == 'cifar_s2' else 1, padding=1, bias=False)
         nn.init.kaiming_normal_(body.conv1.weight, mode='fan_out', nonlinearity='relu')  # as torchvision inits convs
-        body.maxpool = nn.Identity()
+        if stem != 'cifar_pool': body.maxpool = nn.Identity()
     if pretrained:
-        skip = ('fc.', 'conv1.') if stem == 'cifar' else ('fc.',)
+        skip = ('fc.',) if stem == 'imagenet' else ('fc.', 'conv1.')
         sd = {k: v for k, v in imagenet_state_dict().items() if not k.startswith(skip)}
         missing, unexpected = body.load_state_dict(sd, strict=False)
         assert not unexpected and all(k.startswith(skip) for k in missing), (missing, unexpected)
     return Detector(body, stem, mean, std)
 
-# %% ../nbs/01_model.ipynb #519f5f9b
+# %% ../nbs/01_model.ipynb #8c77ae02
 def count_params(model:nn.Module) -> int:
     "Number of parameters (weights and biases) in `model`."
     return sum(p.numel() for p in model.parameters())
@@ -109,7 +109,7 @@ def count_macs(model:nn.Module, # the model to measure
     finally: model.train(was_training)
     return fc.get_total_flops() // 2
 
-# %% ../nbs/01_model.ipynb #89a5ea9f
+# %% ../nbs/01_model.ipynb #f2efa574
 def throughput(model:nn.Module,       # measured on a copy, on the device of its parameters
                train:bool=False,       # time forward+backward+SGD steps instead of inference
                bs:int=64,              # batch size
@@ -138,7 +138,7 @@ def throughput(model:nn.Module,       # measured on a copy, on the device of its
     sync()
     return bs * steps / (time.perf_counter() - t0)
 
-# %% ../nbs/01_model.ipynb #f9a21c39
+# %% ../nbs/01_model.ipynb #c1986167
 def pick_device(device=None # 'auto'/None, 'cpu', 'cuda', 'cuda:1', 'mps', or a torch.device
                )->torch.device:
     "The device to run on: `device` checked against this machine, or the best one available for 'auto'."
@@ -148,18 +148,20 @@ def pick_device(device=None # 'auto'/None, 'cpu', 'cuda', 'cuda:1', 'mps', or a 
         return torch.device('mps' if mps is not None and mps.is_available() else 'cpu')
     try: dev = torch.device(device)
     except (RuntimeError, TypeError): raise ValueError(f"unknown device {device!r}: use 'auto', 'cpu', 'cuda', 'cuda:N' or 'mps'") from None
-    if dev.type == 'cuda' and not (torch.cuda.is_available() and (dev.index or 0) < torch.cuda.device_count()):
-        raise ValueError(f"device {device!r}: torch sees {torch.cuda.device_count()} CUDA GPU(s) on this machine; use 'cpu' or 'auto'")
+    if dev.type == 'cuda' and not torch.cuda.is_available():
+        raise ValueError(f"device {device!r}: this machine has no CUDA GPU that torch can use; use 'cpu' or 'auto'")
+    if dev.type == 'cuda' and (dev.index or 0) >= torch.cuda.device_count():
+        raise ValueError(f"device {device!r}: torch sees {torch.cuda.device_count()} CUDA GPU(s) on this machine; use 'cuda' or 'auto'")
     if dev.type not in ('cpu', 'cuda', 'mps'): raise ValueError(f"device {device!r} is not supported: use 'auto', 'cpu', 'cuda' or 'mps'")
     return dev
 
-# %% ../nbs/01_model.ipynb #70a748be
+# %% ../nbs/01_model.ipynb #da4f1269
 def cpu_has_bf16()->bool:
     "Whether this CPU computes bfloat16 natively (AVX512-BF16 or AMX): there bf16 autocast speeds training up."
     probes = [getattr(torch.cpu, n, None) for n in ('_is_avx512_bf16_supported', '_is_amx_tile_supported')]
     return any(f() for f in probes if f is not None)
 
-# %% ../nbs/01_model.ipynb #6c1a41c0
+# %% ../nbs/01_model.ipynb #7a95197e
 AMPS = ('auto', 'bf16', 'fp16', 'off')
 
 def amp_dtype(amp:str, # 'auto', 'bf16', 'fp16' or 'off'
@@ -174,12 +176,12 @@ def amp_dtype(amp:str, # 'auto', 'bf16', 'fp16' or 'off'
     if dev.type != 'cuda': return None
     return torch.bfloat16 if torch.cuda.get_device_capability(dev)[0] >= 8 else torch.float16
 
-# %% ../nbs/01_model.ipynb #df14dd63
+# %% ../nbs/01_model.ipynb #a7af9179
 def autocast(device, dtype:torch.dtype|None):
     "The autocast context for `dtype` on `device`; `None` runs in full precision."
     return torch.autocast(torch.device(device).type, dtype=dtype or torch.float32, enabled=dtype is not None)
 
-# %% ../nbs/01_model.ipynb #3a5ccd2d
+# %% ../nbs/01_model.ipynb #b57932da
 @torch.inference_mode()
 def predict_logits(model:nn.Module, # a `Detector`; it stays on its device and in its mode
                    x,                # an `ImageSet`, or images (N,3,H,W) as uint8 0..255 or float in [0,1], on any device
@@ -199,7 +201,7 @@ def predict_logits(model:nn.Module, # a `Detector`; it stays on its device and i
     finally: model.train(was_training)
     return torch.cat(out) if out else torch.empty(0)
 
-# %% ../nbs/01_model.ipynb #924d0aaf
+# %% ../nbs/01_model.ipynb #969826ed
 def predict_proba(model:nn.Module, # a `Detector` (from `create_model` or `load_checkpoint`), on any device
                   x,                # an `ImageSet`, or images (N,3,H,W) as uint8 0..255 or float in [0,1]
                   bs:int=512,       # images per batch
@@ -209,7 +211,7 @@ def predict_proba(model:nn.Module, # a `Detector` (from `create_model` or `load_
     model.to(memory_format=torch.channels_last)
     return torch.sigmoid(predict_logits(model, x, bs, amp)).double().numpy()
 
-# %% ../nbs/01_model.ipynb #775a4ec5
+# %% ../nbs/01_model.ipynb #7b878e99
 METRICS = ('accuracy', 'precision', 'recall', 'f1', 'roc_auc', 'average_precision')
 
 def binary_metrics(y, # true labels (FAKE=1, REAL=0)
@@ -228,7 +230,7 @@ def binary_metrics(y, # true labels (FAKE=1, REAL=0)
                 average_precision=skm.average_precision_score(y, p) if both else math.nan,
                 tn=int(tn), fp=int(fp), fn=int(fn), tp=int(tp))
 
-# %% ../nbs/01_model.ipynb #bc602862
+# %% ../nbs/01_model.ipynb #27f2f2e6
 THRESHOLD_CRITERIA = ('balanced_accuracy', 'accuracy', 'f1')
 
 def choose_threshold(y_valid, # validation labels (never test labels)
@@ -249,13 +251,13 @@ def choose_threshold(y_valid, # validation labels (never test labels)
     lo = thr[i + 1] if i + 1 < len(thr) else 0.0
     return float((hi + lo) / 2) if i > 0 else float(np.nextafter(hi, 2))
 
-# %% ../nbs/01_model.ipynb #a4d701b5
+# %% ../nbs/01_model.ipynb #9018cd34
 CHECKPOINT_FORMAT = 1
 
 class CheckpointError(ValueError):
     "A checkpoint file is missing, damaged, unsafe, or not compatible with this version of cifake_nb."
 
-# %% ../nbs/01_model.ipynb #5a824dc3
+# %% ../nbs/01_model.ipynb #f1c4febe
 def to_plain(o, json:bool=False):
     "`o` as values `torch.load(weights_only=True)` accepts (or, with `json`, values JSON accepts)."
     if isinstance(o, enum.Enum): return to_plain(o.value, json)
@@ -274,13 +276,13 @@ def to_plain(o, json:bool=False):
     if isinstance(o, (datetime, date)): return o.isoformat()
     raise TypeError(f"cannot store a {type(o).__name__} in a checkpoint: convert it to a str, number, list or dict")
 
-# %% ../nbs/01_model.ipynb #89262b72
+# %% ../nbs/01_model.ipynb #5d184ae3
 def _unwrap(model):
     "The `Detector` inside a `torch.compile`d model."
     while hasattr(model, '_orig_mod'): model = model._orig_mod
     return model
 
-# %% ../nbs/01_model.ipynb #ef716697
+# %% ../nbs/01_model.ipynb #110690c2
 def save_checkpoint(path,                    # file to write (atomically); folders are created
                     model:nn.Module,         # a `Detector` from `create_model`, possibly `torch.compile`d
                     *,
@@ -306,7 +308,7 @@ def save_checkpoint(path,                    # file to write (atomically); folde
                 extra=to_plain(extra or {}))
     return atomic_write(path, lambda f: torch.save(ckpt, f))
 
-# %% ../nbs/01_model.ipynb #c746549a
+# %% ../nbs/01_model.ipynb #8c1655d6
 def _load_file(path:Path):
     "What `torch.load(weights_only=True)` finds in `path`; a `CheckpointError` for a missing, foreign, unsafe or cut file."
     if not path.is_file(): raise CheckpointError(f"checkpoint {path} not found: train one with cifake_nb_train or pass --ckpt")
@@ -324,7 +326,7 @@ def _load_file(path:Path):
         raise CheckpointError(f"{path} is corrupt or truncated ({type(e).__name__}: {msg[:200]}); it was probably "
                               f"cut short by a crash or an interrupted copy: copy it again or retrain.") from None
 
-# %% ../nbs/01_model.ipynb #a70a226d
+# %% ../nbs/01_model.ipynb #cf6805d0
 _REQUIRED = ('format', 'arch', 'stem', 'mean', 'std', 'threshold', 'state_dict')
 
 def _check_checkpoint(ckpt, path:Path)->dict:
@@ -347,7 +349,7 @@ def _check_checkpoint(ckpt, path:Path)->dict:
         raise CheckpointError(f"{path} has unknown stem {ckpt['stem']!r} (this cifake_nb knows {STEMS}): upgrade cifake_nb or retrain.")
     return ckpt
 
-# %% ../nbs/01_model.ipynb #31400d16
+# %% ../nbs/01_model.ipynb #e3c6ca70
 def load_checkpoint(path,         # a file written by `save_checkpoint`
                     device='cpu'  # where to put the model
                    ) -> tuple[nn.Module, dict]:
@@ -363,7 +365,7 @@ def load_checkpoint(path,         # a file written by `save_checkpoint`
                               f"the file was altered or written by other code: re-save with save_checkpoint or retrain.") from None
     return model.to(device).eval(), ckpt
 
-# %% ../nbs/01_model.ipynb #c9e46d66
+# %% ../nbs/01_model.ipynb #1e1a8275
 def checkpoint_summary(meta:dict # metadata returned by `load_checkpoint`
                       ) -> str:
     "One paragraph describing a checkpoint's model, threshold, training and provenance."

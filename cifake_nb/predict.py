@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['Predictor', 'load_predictor', 'expand_inputs', 'to_pil', 'read_images', 'predict', 'save_cams', 'bench_predict']
 
-# %% ../nbs/05_predict.ipynb #8c9bbbbf
+# %% ../nbs/05_predict.ipynb #6d089231
 import os, time, stat
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -20,7 +20,7 @@ from .data import REAL, FAKE, LABELS, IMG_SIZE, IMG_EXTS, reduce_image, decode_f
 from .model import load_checkpoint, checkpoint_summary, CheckpointError, predict_proba, pick_device
 from .gradcam import compute_cams, save_overlays
 
-# %% ../nbs/05_predict.ipynb #e34d1f68
+# %% ../nbs/05_predict.ipynb #ac37952a
 @dataclass
 class Predictor:
     "A checkpoint ready for inference: model (eval, channels_last, on `device`), threshold, stem and metadata."
@@ -32,7 +32,7 @@ class Predictor:
     path: Path|None = None
     def __repr__(self): return f'Predictor({self.path}, on {self.device}): {checkpoint_summary(self.meta)}'
 
-# %% ../nbs/05_predict.ipynb #33914ba5
+# %% ../nbs/05_predict.ipynb #79fc1a48
 def load_predictor(path=None, # a checkpoint file; default: $CIFAKE_NB_CKPT
                    device=None, # default: the best device (`model.pick_device`)
                   )->Predictor:
@@ -45,12 +45,12 @@ def load_predictor(path=None, # a checkpoint file; default: $CIFAKE_NB_CKPT
     model = model.to(memory_format=torch.channels_last).eval()
     return Predictor(model, float(meta['threshold']), meta['stem'], dev, meta, Path(path))
 
-# %% ../nbs/05_predict.ipynb #973f9663
+# %% ../nbs/05_predict.ipynb #de8fbd24
 def _is_path(o)->bool:
     "Whether `o` names a file or folder (a str or a path-like object)."
     return isinstance(o, (str, os.PathLike))
 
-# %% ../nbs/05_predict.ipynb #67de8c30
+# %% ../nbs/05_predict.ipynb #47a347cc
 def expand_inputs(inputs)->list:
     "(name, source, error) for each image in `inputs`: paths, folders (recursive), PIL images, arrays or tensors."
     if _is_path(inputs) or isinstance(inputs, (Image.Image, np.ndarray, torch.Tensor)): inputs = [inputs]
@@ -70,7 +70,7 @@ def expand_inputs(inputs)->list:
         else: out.append((f'<image {k}>', o, None))
     return out
 
-# %% ../nbs/05_predict.ipynb #d692eb60
+# %% ../nbs/05_predict.ipynb #710432a1
 def to_pil(a)->Image.Image:
     "A PIL image (mode L, RGB or RGBA) from a PIL image, numpy array or tensor holding one image."
     if isinstance(a, Image.Image): return a
@@ -89,13 +89,13 @@ def to_pil(a)->Image.Image:
     else: raise ValueError(f'unsupported image array: dtype {a.dtype} (use uint8 0..255 or float in [0, 1])')
     return Image.fromarray(np.ascontiguousarray(a))
 
-# %% ../nbs/05_predict.ipynb #a0117fc3
+# %% ../nbs/05_predict.ipynb #4238a939
 def _decode_paths(paths:list)->tuple:
     "`data.decode_files` on `paths`: (images, indices of the decoded ones, problems)."
     x, keep, _, problems, _ = decode_files(paths, on_size='resize', chunk=max(len(paths), 1), progress=False)
     return x, keep, problems
 
-# %% ../nbs/05_predict.ipynb #0c97ee09
+# %% ../nbs/05_predict.ipynb #39259cd3
 def read_images(items:list, # (name, source, error) from `expand_inputs`, sources not None
                )->tuple:
     "Decode a chunk of inputs: (uint8 (M,3,32,32) of the readable ones, their positions in `items`, {position: error})."
@@ -120,7 +120,7 @@ def read_images(items:list, # (name, source, error) from `expand_inputs`, source
     x = torch.stack([imgs[i] for i in ok]) if ok else torch.empty(0, 3, IMG_SIZE, IMG_SIZE, dtype=torch.uint8)
     return x, ok, errors
 
-# %% ../nbs/05_predict.ipynb #1347f626
+# %% ../nbs/05_predict.ipynb #94b12baa
 def _decoded_chunks(chunks:list, # lists of items from `expand_inputs`
                     prefetch:bool, # decode the next chunk in a thread while the caller works on this one
                    ):
@@ -134,7 +134,7 @@ def _decoded_chunks(chunks:list, # lists of items from `expand_inputs`
             if k + 1 < len(chunks): nxt = pool.submit(read_images, chunks[k + 1])
             yield res
 
-# %% ../nbs/05_predict.ipynb #5883bae9
+# %% ../nbs/05_predict.ipynb #565428a2
 def predict(detector:Predictor, # from `load_predictor`
             inputs, # file paths, folders, PIL images, arrays/tensors, or a list of those
             bs:int=256, # images per batch
@@ -158,7 +158,7 @@ def predict(detector:Predictor, # from `load_predictor`
     df.attrs['threshold'] = detector.threshold
     return df
 
-# %% ../nbs/05_predict.ipynb #c60d071d
+# %% ../nbs/05_predict.ipynb #b8a23ef1
 def save_cams(detector:Predictor, df:pd.DataFrame, # a table from `predict` on `inputs`
               inputs, # the same inputs as were given to `predict`
               outdir, # folder for the overlays
@@ -178,7 +178,7 @@ def save_cams(detector:Predictor, df:pd.DataFrame, # a table from `predict` on `
         for i, f in zip(idx, save_overlays(x, cams, outdir, names=names)): out[i] = str(f)
     return out
 
-# %% ../nbs/05_predict.ipynb #0b79cfd9
+# %% ../nbs/05_predict.ipynb #c5003ac0
 def bench_predict(detector:Predictor, files:list, # image files
                   bs:int=256, repeats:int=3)->pd.DataFrame:
     "Images/s of the bare forward pass, of decoding, and of the full `predict` pipeline on the same `files`."

@@ -13,7 +13,7 @@ __all__ = ['OPTS', 'SCHEDS', 'MONITORS', 'PRESETS', 'STATE_KIND', 'RUN_FILES', '
            'plot_history', 'lr_find', 'mean_speed', 'tune', 'vs_first', 'bench_config', 'bench', 'bench_markdown',
            'notebooks_dir', 'runs_dir', 'notebook_checkpoint', 'quick_model']
 
-# %% ../nbs/02_train.ipynb #a95574e4
+# %% ../nbs/02_train.ipynb #4e8b00e1
 import os, json, math, time, hashlib, itertools, shutil, tempfile, contextlib
 from dataclasses import dataclass, field, asdict, replace, fields
 from datetime import datetime
@@ -32,7 +32,7 @@ from .model import (STEMS, AMPS, CheckpointError, create_model, save_checkpoint,
                              pick_device, amp_dtype, autocast, cpu_has_bf16, predict_logits, predict_proba,
                              binary_metrics, choose_threshold)
 
-# %% ../nbs/02_train.ipynb #0fddeb0a
+# %% ../nbs/02_train.ipynb #b10daaa5
 OPTS, SCHEDS, MONITORS = ('adamw', 'adam', 'sgd'), ('onecycle', 'cosine', 'constant'), ('valid_loss', 'valid_acc')
 
 @dataclass
@@ -86,7 +86,7 @@ class TrainConfig:
             if not ok: raise ValueError(f"TrainConfig.{name} must be {want}, got {getattr(self, name)!r}")
         return self
 
-# %% ../nbs/02_train.ipynb #0c02a9f0
+# %% ../nbs/02_train.ipynb #86d112c1
 PRESETS = {
     'reference': TrainConfig(stem='imagenet', epochs=14, bs=16, lr=5e-4, opt='adam', wd=0.0, sched='constant',
                              patience=3, monitor='valid_loss', flip=True, clip=None, precise_bn=0, amp='off',
@@ -97,7 +97,7 @@ PRESETS = {
                        flip=True, clip=1.0, amp='auto', channels_last=True, save_every=0),
 }
 
-# %% ../nbs/02_train.ipynb #7032beed
+# %% ../nbs/02_train.ipynb #9459c6a2
 def make_config(preset:str='auto', # 'cpu', 'gpu', 'reference', or 'auto' ('gpu' when CUDA is available, else 'cpu')
                 **overrides        # fields of `TrainConfig` to change; None values are ignored
                )->TrainConfig:
@@ -108,7 +108,7 @@ def make_config(preset:str='auto', # 'cpu', 'gpu', 'reference', or 'auto' ('gpu'
     if bad := [k for k in overrides if k not in names]: raise ValueError(f"TrainConfig has no field(s) {bad}")
     return replace(PRESETS[preset], **{k: v for k, v in overrides.items() if v is not None}).check()
 
-# %% ../nbs/02_train.ipynb #2632681a
+# %% ../nbs/02_train.ipynb #95a1c6d4
 def lr_factor(sched:str,           # 'onecycle', 'cosine' or 'constant'
               progress:float,      # share of the planned steps done, 0..1
               warmup:float=0.25,   # share of the steps spent warming up ('onecycle')
@@ -124,7 +124,7 @@ def lr_factor(sched:str,           # 'onecycle', 'cosine' or 'constant'
     q = (p - warmup) / (1 - warmup)
     return end + (1 - end) * (1 + math.cos(math.pi * q)) / 2
 
-# %% ../nbs/02_train.ipynb #b3358d0c
+# %% ../nbs/02_train.ipynb #012fbbd6
 def make_optimizer(model:nn.Module, cfg:TrainConfig)->torch.optim.Optimizer:
     "The optimiser named by `cfg.opt`, with weight decay on weight matrices and kernels only."
     decay = [p for p in model.parameters() if p.requires_grad and p.ndim > 1]
@@ -135,7 +135,7 @@ def make_optimizer(model:nn.Module, cfg:TrainConfig)->torch.optim.Optimizer:
     if cfg.opt == 'sgd': return torch.optim.SGD(groups, lr=cfg.lr, momentum=0.9, nesterov=True)
     raise ValueError(f"unknown optimiser {cfg.opt!r}: use one of {OPTS}")
 
-# %% ../nbs/02_train.ipynb #447b65c5
+# %% ../nbs/02_train.ipynb #9bb2ffda
 def robust_augment(xb:torch.Tensor,            # uint8 images (N,3,H,W)
                    g:torch.Generator,           # the batch's random generator
                    share:float=0.5,             # share of the images to degrade
@@ -152,13 +152,13 @@ def robust_augment(xb:torch.Tensor,            # uint8 images (N,3,H,W)
         if pick.any(): out[pick] = TRANSFORMS[kind](xb[pick], level[pick])
     return out
 
-# %% ../nbs/02_train.ipynb #47787195
+# %% ../nbs/02_train.ipynb #0e4e513d
 def make_augment(cfg:TrainConfig):
     "The `augment` function for the training `Batches` of `cfg`, or None."
     if not cfg.robust_aug: return None
     return lambda xb, g: robust_augment(xb, g, cfg.robust_aug)
 
-# %% ../nbs/02_train.ipynb #16b31166
+# %% ../nbs/02_train.ipynb #ffa403be
 @torch.no_grad()
 def precise_bn(model:nn.Module,        # a model with BatchNorm layers
                ds:ImageSet,            # training images
@@ -179,7 +179,7 @@ def precise_bn(model:nn.Module,        # a model with BatchNorm layers
         for m, (mom, tr) in zip(bns, saved): m.momentum = mom; m.train(tr)
     return model
 
-# %% ../nbs/02_train.ipynb #018f5f82
+# %% ../nbs/02_train.ipynb #60e5d2a7
 STATE_KIND = 'cifake_nb.train.state'
 
 def save_state(path, state:dict)->Path:
@@ -189,7 +189,7 @@ def save_state(path, state:dict)->Path:
     write_text(path.with_suffix('.json'), json.dumps(to_plain(dict(info, done=info['stop_reason'] is not None), json=True)))
     return path
 
-# %% ../nbs/02_train.ipynb #35e79d64
+# %% ../nbs/02_train.ipynb #ac199ea3
 def load_state(path)->dict:
     "The training state saved at `path`; a `CheckpointError` that says what to do if it is missing or damaged."
     path = Path(path)
@@ -203,18 +203,18 @@ def load_state(path)->dict:
                               f"resumed): point --out at the run folder, or start without resume.")
     return st
 
-# %% ../nbs/02_train.ipynb #3c65a35d
+# %% ../nbs/02_train.ipynb #af233260
 RUN_FILES = ('best.pt', 'last.pt', 'last.json', 'history.csv')      # the files that make a folder a run's
 
 class RunFolderError(ValueError):
     "A run folder that this run may not use: in use, or holding another run's or a user's files."
 
-# %% ../nbs/02_train.ipynb #d0af7a3d
+# %% ../nbs/02_train.ipynb #7e39ef7e
 def _visible(path:Path)->list:
     "Names in folder `path` that do not start with a dot, sorted."
     return sorted(p.name for p in path.iterdir() if not p.name.startswith('.'))
 
-# %% ../nbs/02_train.ipynb #304544c4
+# %% ../nbs/02_train.ipynb #9317bc16
 def _lock(path:Path):
     "An open file holding an exclusive lock on `path`/.lock, or a `RunFolderError` naming the process that holds it."
     f = open(path/'.lock', 'a+')
@@ -226,7 +226,7 @@ def _lock(path:Path):
     f.seek(0); f.truncate(); f.write(f'pid {os.getpid()}, since {datetime.now():%Y-%m-%d %H:%M:%S}'); f.flush()
     return f
 
-# %% ../nbs/02_train.ipynb #34fd79f1
+# %% ../nbs/02_train.ipynb #aaa81283
 def _move_aside(path:Path)->Path:
     "Move the visible files of `path` to a new sibling folder `NAME.replaced-<time>`; return it."
     dest = path.with_name(f'{path.name}.replaced-{datetime.now():%Y%m%d-%H%M%S-%f}')
@@ -234,7 +234,7 @@ def _move_aside(path:Path)->Path:
     for name in _visible(path): os.replace(path/name, dest/name)
     return dest
 
-# %% ../nbs/02_train.ipynb #b7aa8b74
+# %% ../nbs/02_train.ipynb #58c5f5a7
 class RunFolder:
     "The folder of one training run: checked and locked on entry (`with RunFolder(...)`), released on exit."
     def __init__(self, path, # the folder; created if missing
@@ -268,15 +268,15 @@ class RunFolder:
 
     def file(self, name:str)->Path: return self.path/name
 
-# %% ../nbs/02_train.ipynb #569ff590
+# %% ../nbs/02_train.ipynb #fb5ea1b4
 class TrainingDiverged(RuntimeError):
     "The training loss became NaN or infinite; nothing broken was saved."
 
-# %% ../nbs/02_train.ipynb #33867b5a
+# %% ../nbs/02_train.ipynb #1400fcf6
 class ResumeError(ValueError):
     "`last.pt` cannot be continued with these settings or this data."
 
-# %% ../nbs/02_train.ipynb #1d869871
+# %% ../nbs/02_train.ipynb #69760225
 @dataclass
 class RunState:
     "Where a run is: what a resumption restores besides weights, optimiser, scaler, RNG, clocks and running sums."
@@ -287,18 +287,18 @@ class RunState:
     best:float|None = None; best_row:dict|None = None; bad:int = 0  # best score, its row, validations since
     stop_reason:str|None = None                 # 'done', 'budget', 'early_stop', 'target'; None: still running
 
-# %% ../nbs/02_train.ipynb #baef6bf8
+# %% ../nbs/02_train.ipynb #805f5f62
 class Callback:
     "A part of a training run: it defines the events it acts on as methods; `self.t` is the `Trainer`."
     order = 50
     t = None
 
-# %% ../nbs/02_train.ipynb #b685426d
+# %% ../nbs/02_train.ipynb #e084a2ae
 def data_digests(train_ds:ImageSet, valid_ds:ImageSet)->dict:
     "Identities and sizes of a run's train and validation images."
     return dict(train=data_digest(train_ds), valid=data_digest(valid_ds), n_train=len(train_ds), n_valid=len(valid_ds))
 
-# %% ../nbs/02_train.ipynb #9d867cbb
+# %% ../nbs/02_train.ipynb #900f9b59
 class Trainer:
     "One training run: model, optimiser, gradient scaler, batches, `RunState`, and the callbacks it calls on events."
     def __init__(self, cfg:TrainConfig, train_ds:ImageSet, valid_ds:ImageSet, callbacks:list=(), device=None,
@@ -340,7 +340,7 @@ class Trainer:
     @property
     def stopping(self)->bool: return self.s.stop_reason is not None or self.s.step >= self.s.total_steps
 
-# %% ../nbs/02_train.ipynb #b5b9b59b
+# %% ../nbs/02_train.ipynb #2c23c02d
 def train_step(t:Trainer, xb, yb):
     "One optimiser step of `t` on a batch, with the 'after_loss' event between the loss and the backward pass."
     with autocast(t.device, t.amp): t.logits = t.step_model(xb)
@@ -356,7 +356,7 @@ def train_step(t:Trainer, xb, yb):
     t.correct += ((t.logits.detach() > 0) == (yb > 0.5)).sum()
     t.n_seen += len(yb); t.s.batch += 1; t.s.step += 1
 
-# %% ../nbs/02_train.ipynb #fbafea59
+# %% ../nbs/02_train.ipynb #5df91c3f
 def validate(t:Trainer):
     "Validate the model of `t` now: a history row for the steps since the last validation, then 'after_validate'."
     tv = time.perf_counter()
@@ -373,14 +373,14 @@ def validate(t:Trainer):
     t.zero_sums(); t.seg_t0 = time.perf_counter()
     t('after_validate')
 
-# %% ../nbs/02_train.ipynb #10047c58
+# %% ../nbs/02_train.ipynb #0bb4552f
 def end_epoch(t:Trainer):
     "Close the epoch of `t`: validate the steps since the last validation, move on to the next epoch, 'after_epoch'."
     if t.n_seen: validate(t)
     if t.s.batch >= t.spe: t.s.epoch, t.s.batch = t.s.epoch + 1, 0
     t('after_epoch')
 
-# %% ../nbs/02_train.ipynb #5122c9b8
+# %% ../nbs/02_train.ipynb #2c619927
 def fit_loop(t:Trainer)->Trainer:
     "Train `t` until a callback sets `t.s.stop_reason`: batches, steps and validations; the callbacks do the rest."
     t('before_fit')
@@ -394,13 +394,13 @@ def fit_loop(t:Trainer)->Trainer:
     t('after_fit')
     return t
 
-# %% ../nbs/02_train.ipynb #173fb2e4
+# %% ../nbs/02_train.ipynb #afcae83f
 def run_progress(t:Trainer)->float:
     "How far the run of `t` is, 0..1: by steps, or by the clock when a budget is set and that is further."
     p = t.s.step / t.s.total_steps
     return max(p, t.elapsed() / (0.98 * t.cfg.budget_minutes * 60)) if t.cfg.budget_minutes else p
 
-# %% ../nbs/02_train.ipynb #b8b228d0
+# %% ../nbs/02_train.ipynb #4ad1b1ab
 class Schedule(Callback):
     "The learning rate of every step; the end of the run when the planned steps are done."
     order = 10
@@ -413,7 +413,7 @@ class Schedule(Callback):
             s.stop_reason = 'budget' if s.total_steps < self.t.cfg.epochs * self.t.spe else 'done'
     before_fit = after_epoch = finish_if_done
 
-# %% ../nbs/02_train.ipynb #1e1a3ab6
+# %% ../nbs/02_train.ipynb #8b306b29
 class Clock(Callback):
     "Stop at `max_seconds`, or at the end of the time budget."
     order = 20
@@ -423,7 +423,7 @@ class Clock(Callback):
         if (self.max_seconds and t.elapsed() >= self.max_seconds) or (t.cfg.budget_minutes and run_progress(t) >= 1):
             t.s.stop_reason = 'budget'
 
-# %% ../nbs/02_train.ipynb #1fca7400
+# %% ../nbs/02_train.ipynb #90886819
 class NanGuard(Callback):
     "Stop with `TrainingDiverged` when the training or validation loss is NaN or infinite; nothing broken is saved."
     order = 0
@@ -445,7 +445,7 @@ class NanGuard(Callback):
             f"Nothing broken was saved: {kept}. Try a lower learning rate (lr={t.cfg.lr / 10:.2g}, or find one with "
             f"lr_find), keep gradient clipping on (clip=1.0), or train in full precision (amp='off').")
 
-# %% ../nbs/02_train.ipynb #efb529b4
+# %% ../nbs/02_train.ipynb #2586a6ee
 class ValidEvery(Callback):
     "A validation every `cfg.valid_every` batches within an epoch."
     order = 30
@@ -453,13 +453,13 @@ class ValidEvery(Callback):
         t = self.t
         if t.cfg.valid_every and t.s.batch % t.cfg.valid_every == 0 and t.s.batch < t.spe and not t.stopping: validate(t)
 
-# %% ../nbs/02_train.ipynb #b5e2eb34
+# %% ../nbs/02_train.ipynb #bb1f271d
 def is_better(score:float, best:float|None, cfg:TrainConfig)->bool:
     "Whether `score` of `cfg.monitor` improves on `best` by more than `cfg.min_delta`."
     if best is None: return True
     return score < best - cfg.min_delta if cfg.monitor == 'valid_loss' else score > best + cfg.min_delta
 
-# %% ../nbs/02_train.ipynb #c2347788
+# %% ../nbs/02_train.ipynb #58e8802b
 def save_best(t:Trainer, threshold:float=0.5, **extra)->Path:
     "Write the model of `t` as the run's `best.pt`, with its config, history, data and `extra` facts."
     row = t.s.best_row
@@ -469,7 +469,7 @@ def save_best(t:Trainer, threshold:float=0.5, **extra)->Path:
                            extra=dict(epoch=row['epoch'], step=row['step'], valid_loss=row['valid_loss'], valid_acc=row['valid_acc'],
                                       monitor=t.cfg.monitor, data=t.s.data, split=t.train_ds.split, root=t.train_ds.root, **extra))
 
-# %% ../nbs/02_train.ipynb #95b592ec
+# %% ../nbs/02_train.ipynb #ea6743f2
 class BestModel(Callback):
     "Keep the best weights by `cfg.monitor` (and `best.pt` in a run folder); restore them at the end."
     order = 40
@@ -487,7 +487,7 @@ class BestModel(Callback):
     def after_fit(self):
         if self.weights is not None: self.t.model.load_state_dict(self.weights)
 
-# %% ../nbs/02_train.ipynb #f7c696d2
+# %% ../nbs/02_train.ipynb #78e43299
 class Threshold(Callback):
     "Choose the decision threshold on the validation images when the run ends; store it in `best.pt`."
     order = 45
@@ -498,13 +498,13 @@ class Threshold(Callback):
         if t.run and not self.was_done and t.s.best_row is not None:
             save_best(t, t.threshold, threshold_from=f'balanced accuracy on the {len(t.valid_ds)} validation images of this run')
 
-# %% ../nbs/02_train.ipynb #68cde4b8
+# %% ../nbs/02_train.ipynb #443f1310
 class HistoryCSV(Callback):
     "Write the run's history to `history.csv` after every validation."
     order = 50
     def after_validate(self): write_text(self.t.run.file('history.csv'), pd.DataFrame(self.t.s.history).to_csv(index=False))
 
-# %% ../nbs/02_train.ipynb #f9c5cfc9
+# %% ../nbs/02_train.ipynb #4997902b
 class TargetStop(Callback):
     "Stop as soon as the validation accuracy reaches `cfg.target_acc`."
     order = 55
@@ -512,7 +512,7 @@ class TargetStop(Callback):
         t = self.t
         if t.cfg.target_acc is not None and t.row['valid_acc'] >= t.cfg.target_acc: t.s.stop_reason = 'target'
 
-# %% ../nbs/02_train.ipynb #00f7c6f4
+# %% ../nbs/02_train.ipynb #0da3f520
 class EarlyStop(Callback):
     "Stop after `cfg.patience` validations in a row without improvement."
     order = 60
@@ -520,12 +520,12 @@ class EarlyStop(Callback):
         t = self.t
         if t.s.stop_reason is None and t.cfg.patience is not None and t.s.bad >= t.cfg.patience: t.s.stop_reason = 'early_stop'
 
-# %% ../nbs/02_train.ipynb #04a512bf
+# %% ../nbs/02_train.ipynb #be85c31a
 def format_row(row:dict)->str:
     "A history row as one line of `key=value`."
     return ' '.join(f'{k}={v:.4g}' if isinstance(v, float) else f'{k}={v}' for k, v in row.items())
 
-# %% ../nbs/02_train.ipynb #900e44b1
+# %% ../nbs/02_train.ipynb #afbf699f
 class Progress(Callback):
     "A progress bar per epoch and a line per validation (nothing when `show` is False)."
     order = 70
@@ -546,14 +546,14 @@ class Progress(Callback):
         t = self.t
         if t.s.stop_reason != 'done': self.say(f"stopped: {t.s.stop_reason} after {t.s.step} steps, {t.elapsed():.1f} s")
 
-# %% ../nbs/02_train.ipynb #cd7a4cce
+# %% ../nbs/02_train.ipynb #56ce01c7
 def snapshot(t:Trainer)->dict:
     "Everything a resumption of `t` needs: its `RunState`, the clocks and running sums, weights, optimiser, scaler, RNG."
     return dict(asdict(t.s), elapsed=t.elapsed(), seg_seconds=time.perf_counter() - t.seg_t0,
                 sums=[t.loss_sum.item(), t.correct.item(), t.n_seen], model=t.model.state_dict(),
                 opt=t.opt.state_dict(), scaler=t.scaler.state_dict(), rng=torch.get_rng_state())
 
-# %% ../nbs/02_train.ipynb #e54e0b7c
+# %% ../nbs/02_train.ipynb #e034e53e
 class LastState(Callback):
     "Write `last.pt` every `cfg.save_every` batches within an epoch and at every epoch end."
     order = 80
@@ -563,7 +563,7 @@ class LastState(Callback):
         if t.cfg.save_every and t.s.batch % t.cfg.save_every == 0 and t.s.batch < t.spe and not t.stopping: self.save()
     after_epoch = save
 
-# %% ../nbs/02_train.ipynb #64cfc0f2
+# %% ../nbs/02_train.ipynb #38b502eb
 _RESUME_FREE = ('threads', 'device', 'compile', 'save_every')   # may differ: they do not change what is computed
 
 def check_resume(st:dict, t:Trainer, path:Path):
@@ -578,7 +578,7 @@ def check_resume(st:dict, t:Trainer, path:Path):
         raise ResumeError(f"{path} was trained on other images (saved {st.get('data')}, now {t.s.data}): use the same "
                           f"--data, --n-train, --valid-frac and --seed, or start a new run without resume.")
 
-# %% ../nbs/02_train.ipynb #30382bdc
+# %% ../nbs/02_train.ipynb #00d301de
 def restore(t:Trainer, st:dict):
     "Put the snapshot `st` (from `load_state`) back into `t`."
     t.model.load_state_dict(st['model']); t.opt.load_state_dict(st['opt'])
@@ -587,14 +587,14 @@ def restore(t:Trainer, st:dict):
     t.s = RunState(**{f.name: st[f.name] for f in fields(RunState)})
     t.zero_sums(st['sums']); t.start_clock(st['elapsed'], st['seg_seconds'])
 
-# %% ../nbs/02_train.ipynb #065a072d
+# %% ../nbs/02_train.ipynb #ce442021
 def default_callbacks(cfg:TrainConfig, progress:bool=True, max_seconds:float|None=None, run=None)->list:
     "The callbacks of a training run: every part of the table above (the file writers only with a run folder)."
     cbs = [Schedule(), Clock(max_seconds), NanGuard(), ValidEvery(), BestModel(), Threshold(), TargetStop(), EarlyStop(),
            Progress(progress)]
     return cbs + ([HistoryCSV(), LastState()] if run is not None else [])
 
-# %% ../nbs/02_train.ipynb #077fb99f
+# %% ../nbs/02_train.ipynb #c0a1ff7e
 @contextlib.contextmanager
 def machine_settings(cfg:TrainConfig, device:torch.device):
     "Torch threads (`cfg.threads`) and cuDNN autotuning (on a GPU) for the duration of a run, restored after it."
@@ -604,13 +604,13 @@ def machine_settings(cfg:TrainConfig, device:torch.device):
     try: yield
     finally: torch.set_num_threads(threads); torch.backends.cudnn.benchmark = bench
 
-# %% ../nbs/02_train.ipynb #bcbebdb4
+# %% ../nbs/02_train.ipynb #56b3aa1f
 def open_run(run_dir, resume:bool=False, overwrite:bool=False):
     "A context that gives the `RunFolder` of `run_dir` (claimed here, or one the caller holds already), or None."
     if run_dir is None or isinstance(run_dir, RunFolder): return contextlib.nullcontext(run_dir)
     return RunFolder(run_dir, resume, overwrite)
 
-# %% ../nbs/02_train.ipynb #4fd504ec
+# %% ../nbs/02_train.ipynb #aaeec2a4
 def resume_run(t:Trainer):
     "Continue `t` from its folder's `last.pt` when there is one, saying so (a missing one starts a new run)."
     last = t.run.file('last.pt')
@@ -620,7 +620,7 @@ def resume_run(t:Trainer):
     print(f"resuming {last}: epoch {t.s.epoch + 1}, batch {t.s.batch}, step {t.s.step}/{t.s.total_steps}"
           + (f' (a finished run: {t.s.stop_reason})' if t.s.stop_reason else ''))
 
-# %% ../nbs/02_train.ipynb #147e9ff5
+# %% ../nbs/02_train.ipynb #2fe606e1
 @dataclass
 class Result:
     "What `fit` returns: the best model, the history, the threshold, the files, and why the run stopped."
@@ -644,7 +644,7 @@ class Result:
                 f"valid_acc={b.get('valid_acc', float('nan')):.4f} valid_loss={b.get('valid_loss', float('nan')):.4f}, "
                 f"threshold {self.threshold:.3f}{'; files in ' + str(self.run_dir) if self.run_dir else ''})")
 
-# %% ../nbs/02_train.ipynb #bd627e6b
+# %% ../nbs/02_train.ipynb #49b8a809
 def fit(cfg:TrainConfig,          # the settings of the run
         train_ds:ImageSet,        # images to train on
         valid_ds:ImageSet,        # images to choose the best model, the threshold and when to stop on
@@ -666,7 +666,7 @@ def fit(cfg:TrainConfig,          # the settings of the run
         return Result(t.model.eval(), pd.DataFrame(t.s.history), t.s.best_row or {}, t.s.stop_reason, cfg, t.threshold,
                       run.path if run else None)
 
-# %% ../nbs/02_train.ipynb #b9e8f3ec
+# %% ../nbs/02_train.ipynb #789ccab5
 def plot_history(history,          # `Result.history`, a history.csv as DataFrame, or a list of rows
                  table:bool=True,  # also display the table (in a notebook)
                  title:str|None=None):
@@ -689,7 +689,7 @@ def plot_history(history,          # `Result.history`, a history.csv as DataFram
         except Exception: pass
     return fig
 
-# %% ../nbs/02_train.ipynb #9cb1d809
+# %% ../nbs/02_train.ipynb #6fba34f2
 def lr_find(cfg:TrainConfig,        # model, optimiser, batch size, seed and device to test with
             train_ds:ImageSet,      # training images
             start:float=1e-6, end:float=1.0, # the range of learning rates
@@ -711,13 +711,13 @@ def lr_find(cfg:TrainConfig,        # model, optimiser, batch size, seed and dev
     df.attrs['suggestion'] = float(df.lr[df.smooth_loss.idxmin()] / 10) if len(df) else None
     return df
 
-# %% ../nbs/02_train.ipynb #12de1f71
+# %% ../nbs/02_train.ipynb #055bf2e1
 def mean_speed(history:pd.DataFrame, bs:int)->float:
     "Training images/s over a whole run: images trained divided by the seconds spent training them."
     images = history.step.diff().fillna(history.step) * bs
     return round(images.sum() / (images / history['images/s']).sum(), 1)
 
-# %% ../nbs/02_train.ipynb #b54f4dda
+# %% ../nbs/02_train.ipynb #998cb79f
 def tune(grid:dict,                  # {field: [values]} of `TrainConfig`, e.g. {'lr': [1e-3, 3e-3], 'bs': [64, 256]}
          train_ds:ImageSet, valid_ds:ImageSet,
          base:TrainConfig|None=None, # the settings not in `grid`; None: `make_config('auto')`
@@ -740,20 +740,20 @@ def tune(grid:dict,                  # {field: [values]} of `TrainConfig`, e.g. 
     df.attrs['config'] = asdict(replace(base, **{k: df[k].iloc[0].item() if hasattr(df[k].iloc[0], 'item') else df[k].iloc[0] for k in keys}))
     return df
 
-# %% ../nbs/02_train.ipynb #8c65bc64
+# %% ../nbs/02_train.ipynb #cbfaa720
 def vs_first(t_hit, first, ran)->str:
     "How many times the first recipe's time to target this one took: 'k.kx', '> k.kx' when it ran that long without reaching it."
     if first is None: return '—'
     return f'{t_hit / first:.2f}x' if t_hit is not None else f'> {ran / first:.2f}x (not reached)'
 
-# %% ../nbs/02_train.ipynb #3d61ecc4
+# %% ../nbs/02_train.ipynb #0d675c2b
 def bench_config(name:str, train_ds:ImageSet, target:float, valid_per_epoch:int, **fields)->TrainConfig:
     "The preset `name` as the benchmark runs it: validations `valid_per_epoch` times an epoch, patience counted in them."
     cfg = make_config(name, target_acc=target, **fields)
     return replace(cfg, save_every=0, valid_every=max(1, len(train_ds) // valid_per_epoch // min(cfg.bs, len(train_ds))),
                    patience=cfg.patience * valid_per_epoch if cfg.patience else None)
 
-# %% ../nbs/02_train.ipynb #5f240830
+# %% ../nbs/02_train.ipynb #c24c4d69
 def bench(train_ds:ImageSet, valid_ds:ImageSet,
           recipes=('cpu', 'reference'),  # presets to compare; the first is the one the others are measured against
           target:float=0.95,             # validation accuracy to reach
@@ -787,7 +787,7 @@ def bench(train_ds:ImageSet, valid_ds:ImageSet,
                     n_train=len(train_ds), n_valid=len(valid_ds))
     return df
 
-# %% ../nbs/02_train.ipynb #0da2c176
+# %% ../nbs/02_train.ipynb #4ec3580b
 def bench_markdown(df:pd.DataFrame,   # what `bench` returned
                    root=None,          # where the images came from
                    threads:int|None=None)->str:
@@ -799,7 +799,7 @@ def bench_markdown(df:pd.DataFrame,   # what `bench` returned
     return (f"{a['n_train']} train / {a['n_valid']} validation images{where}; {machine}; torch {torch.__version__}; "
             f"time limit {a['time_limit_minutes']:g} min per recipe{ratio}\n\n" + markdown_table(df))
 
-# %% ../nbs/02_train.ipynb #c3969bd7
+# %% ../nbs/02_train.ipynb #2eb4c32e
 RUNS_ENV, CKPT_ENV = 'CIFAKE_NB_RUNS', 'CIFAKE_NB_CKPT'
 DRIVE_RUNS = Path('/content/drive/MyDrive/cifake_nb/runs')
 
@@ -810,7 +810,7 @@ def notebooks_dir(start=None)->Path:
         if (d/'settings.ini').is_file() and 'nbs_path' in (d/'settings.ini').read_text(): return d/'nbs'
     return start
 
-# %% ../nbs/02_train.ipynb #ffbd7260
+# %% ../nbs/02_train.ipynb #d2b3a93c
 def runs_dir(use_drive:bool=False # keep runs in Google Drive (Colab only)
             )->Path:
     "The folder the notebooks keep their runs in: $CIFAKE_NB_RUNS, else Google Drive when asked, else runs/ beside the notebooks."
@@ -821,7 +821,7 @@ def runs_dir(use_drive:bool=False # keep runs in Google Drive (Colab only)
     drive.mount(str(DRIVE_RUNS.parents[2]))
     return DRIVE_RUNS
 
-# %% ../nbs/02_train.ipynb #9285cf36
+# %% ../nbs/02_train.ipynb #bcb81a44
 def notebook_checkpoint(source=None,          # data for a small model: 'kaggle', 'demo', a folder (see `get_cifake`)
                         ckpt=None,            # a checkpoint to use; None: $CIFAKE_NB_CKPT, then the real run's
                         use_run:bool=True,    # look for 02_train's run in `runs` (off under test)
@@ -844,7 +844,7 @@ def notebook_checkpoint(source=None,          # data for a small model: 'kaggle'
                     f"in both notebooks), and no ${CKPT_ENV}: so a small stand-in model is used.")
     return quick_model(source, n_train, epochs, seed, say)
 
-# %% ../nbs/02_train.ipynb #dcd33a82
+# %% ../nbs/02_train.ipynb #c941dafa
 def quick_model(source=None, n_train:int=600, epochs:int=3, seed:int=0, say=print)->Path:
     "A small model trained on `n_train` images of `source` (cached by settings and data): it exercises code, it is no detector."
     say, root = say or (lambda *a: None), get_cifake(source)

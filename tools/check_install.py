@@ -123,6 +123,11 @@ def check_colab(tmp: Path, wheel: str):
         for name, ok, err, first, secs in pool.map(one, notebooks):
             c.check(f'{name} ran top to bottom in an empty folder ({secs:.0f} s); its Colab cell installed the wheel',
                     ok and 'Colab: installed' in first, err or f'first cell printed: {first!r}')
+    os.environ['CIFAKE_NB_PIP'] = str(tmp/'no-such-wheel.whl')          # an install that fails must say what to do
+    shutil.copy(REPO/'nbs'/'07_structure.ipynb', tmp/'failing.ipynb')
+    ok, err, _ = execute(tmp/'failing.ipynb')
+    c.check('a failing install stops the notebook at its first cell with what to do instead',
+            not ok and 'could not install cifake_nb from' in err and "os.environ['CIFAKE_NB_PIP']" in err, err)
     leftovers = sorted(p.name for p in work.iterdir() if p.suffix != '.ipynb')
     c.check(f'nothing left beside the notebooks but what they say they write: {leftovers}',
             set(leftovers) <= {'runs'}, str(leftovers))
