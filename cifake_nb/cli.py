@@ -4,22 +4,22 @@
 
 # %% auto #0
 __all__ = ['train_parser', 'train_config', 'evaluate_run', 'print_run', 'train_main', 'train_cli', 'evaluate_cli', 'records',
-           'predict_cli', 'bench_parser', 'bench_cli']
+           'print_predictions', 'write_cams', 'predict_cli', 'bench_parser', 'bench_cli']
 
-# %% ../nbs/06_cli.ipynb #53569229
+# %% ../nbs/06_cli.ipynb #4ea991b8
 import sys, json, argparse
 from dataclasses import asdict, replace, fields
 from pathlib import Path
 import numpy as np
 import pandas as pd
-from .data import DataError, get_cifake, load_split, prepare_data, is_demo, write_text
+from .data import DataError, DiskFullError, get_cifake, load_split, prepare_data, is_demo, write_text
 from .model import STEMS, AMPS, CheckpointError, PretrainedWeightsUnavailable, load_checkpoint, pick_device
 from .train import (PRESETS, OPTS, SCHEDS, CKPT_ENV, TrainConfig, TrainingDiverged, ResumeError,
                              RunFolder, RunFolderError, make_config, load_state, fit, bench, bench_markdown)
 from .evaluate import write_report, run_validation_images
 from .predict import load_predictor, predict, save_cams
 
-# %% ../nbs/06_cli.ipynb #ca74265c
+# %% ../nbs/06_cli.ipynb #fbc4d729
 _CLI_FIELDS = ('stem', 'pretrained', 'epochs', 'bs', 'lr', 'opt', 'wd', 'sched', 'patience', 'n_train', 'valid_frac',
                'budget_minutes', 'robust_aug', 'seed', 'threads', 'device', 'amp', 'compile', 'save_every')
 
@@ -47,7 +47,7 @@ def train_parser()->argparse.ArgumentParser:
     p.add_argument('--no-progress', action='store_true', help='no progress bars')
     return p
 
-# %% ../nbs/06_cli.ipynb #cd4d7307
+# %% ../nbs/06_cli.ipynb #54539887
 def train_config(a:argparse.Namespace)->TrainConfig:
     "The `TrainConfig` of the command line `a`: its preset or, with --resume, the saved run's settings, plus the options given."
     overrides = {k: getattr(a, k) for k in _CLI_FIELDS if getattr(a, k) is not None}
@@ -59,7 +59,7 @@ def train_config(a:argparse.Namespace)->TrainConfig:
     pick_device(cfg.device)                                    # a device this machine does not have: refused now
     return cfg
 
-# %% ../nbs/06_cli.ipynb #6b2abdd1
+# %% ../nbs/06_cli.ipynb #e15a4465
 def evaluate_run(run:RunFolder, root, valid_ds, robust_n:int|None, progress:bool)->dict:
     "The test report of the run's best.pt, written into the run folder; {} with a note when there is no test split."
     try: test = load_split(root, 'test', progress=progress)
@@ -67,7 +67,7 @@ def evaluate_run(run:RunFolder, root, valid_ds, robust_n:int|None, progress:bool
     kw = {} if robust_n is None else {'robust_n': robust_n}
     return write_report(run.path, run.file('best.pt'), test, valid_ds, progress=progress, **kw)
 
-# %% ../nbs/06_cli.ipynb #eeccb391
+# %% ../nbs/06_cli.ipynb #891f7640
 def print_run(run:RunFolder, res, m:dict, demo:bool):
     "Where the files of a finished run are, and its figures."
     b, h = res.best, res.history
@@ -79,7 +79,7 @@ def print_run(run:RunFolder, res, m:dict, demo:bool):
                 + ', '.join(f'{k} {m[k]:.4f}' for k in ('accuracy', 'precision', 'recall', 'f1', 'roc_auc') if m.get(k) is not None))
     if run.replaced: print(f"  (the files this folder held before were moved to {run.replaced})")
 
-# %% ../nbs/06_cli.ipynb #5ff3dfa8
+# %% ../nbs/06_cli.ipynb #1dcf0d4c
 def train_main(a:argparse.Namespace):
     "Train and evaluate as the command line `a` says."
     cfg, progress = train_config(a), not a.no_progress
@@ -88,23 +88,23 @@ def train_main(a:argparse.Namespace):
         demo = is_demo(train.root)
         print(f"data: {train.root}{' (the demo stand-in, NOT CIFAKE)' if demo else ''}: {len(train)} train, {len(valid)} validation images")
         print('settings: ' + ', '.join(f'{k}={v}' for k, v in asdict(cfg).items()))
-        res = fit(cfg, train, valid, run, resume=a.resume, progress=progress)
+        res = fit(cfg, train, valid, run, resume=a.resume, progress=progress, log=True)
         print_run(run, res, evaluate_run(run, train.root, valid, a.robust_n, progress), demo)
 
-# %% ../nbs/06_cli.ipynb #b6c19a9f
+# %% ../nbs/06_cli.ipynb #a4e92e58
 def train_cli(argv=None # arguments (default: the command line)
              ):
     "Command line `cifake_nb_train`: train a detector, keep the best checkpoint, evaluate it on the test split."
     a = train_parser().parse_args(argv)
     try: train_main(a)
-    except (DataError, CheckpointError, ResumeError, RunFolderError, PretrainedWeightsUnavailable, ValueError) as e:
+    except (DataError, CheckpointError, ResumeError, RunFolderError, PretrainedWeightsUnavailable, ValueError, DiskFullError) as e:
         print(f"cifake_nb_train: error: {e}", file=sys.stderr); sys.exit(2)
     except TrainingDiverged as e:
         print(f"cifake_nb_train: {e}", file=sys.stderr); sys.exit(1)
     except KeyboardInterrupt:
         print(f"\ncifake_nb_train: interrupted; continue with the same command and --resume", file=sys.stderr); sys.exit(130)
 
-# %% ../nbs/06_cli.ipynb #74555979
+# %% ../nbs/06_cli.ipynb #0f9e0724
 def evaluate_cli(argv:list|None=None # arguments; None: sys.argv[1:]
                 ):
     "Command line: `cifake_nb_evaluate --ckpt PATH --data {kaggle,demo,PATH} [--out DIR] [--external PATH]`."
@@ -123,19 +123,35 @@ def evaluate_cli(argv:list|None=None # arguments; None: sys.argv[1:]
         out = Path(a.out) if a.out else Path(a.ckpt).parent/'evaluate'
         res = write_report(out, a.ckpt, load_split(root, 'test'), run_validation_images(meta, root), external=a.external,
                            robust_n=a.robust_n, device=device)
-    except (CheckpointError, DataError, ValueError) as e:
+    except (CheckpointError, DataError, ValueError, DiskFullError) as e:
         print(f'cifake_nb_evaluate: error: {e}', file=sys.stderr); sys.exit(2)
     for k in ('full', 'deduplicated'):
         m = res['test'][k]
         print(f"{k:>12} test: {m['n']:,} images, accuracy {m['accuracy']:.4f}, ROC-AUC {m['roc_auc'] or float('nan'):.4f}")
     print(f'report: {out/"report.md"}')
 
-# %% ../nbs/06_cli.ipynb #3cfe90a0
+# %% ../nbs/06_cli.ipynb #ba75390f
 def records(df:pd.DataFrame)->list:
     "Rows of `df` as JSON-ready dicts (NaN as None)."
     return [{k: (None if isinstance(v, float) and np.isnan(v) else v) for k, v in r.items()} for r in df.to_dict('records')]
 
-# %% ../nbs/06_cli.ipynb #6dae4fd7
+# %% ../nbs/06_cli.ipynb #f623d8c2
+def print_predictions(df:pd.DataFrame, as_json:bool=False):
+    "Print the table of `predict`, or its rows as JSON."
+    if as_json: print(json.dumps(records(df), indent=1))
+    else: print(df.fillna({'error': ''}).to_string(index=False, float_format=lambda v: f'{v:.4f}', na_rep='-'))
+
+# %% ../nbs/06_cli.ipynb #c4cf5090
+def write_cams(det, df:pd.DataFrame, images, outdir)->int:
+    "Write the Grad-CAM overlays of the scored rows to `outdir` and say where; the exit status: 0, or 1 when they fail."
+    try: files = save_cams(det, df, images, outdir)
+    except OSError as e:
+        print(f'cifake_nb_predict: the Grad-CAM overlays could not be written to {outdir} ({e.strerror or e}); the scores above stand', file=sys.stderr)
+        return 1
+    print(f'cifake_nb_predict: {sum(f is not None for f in files)} Grad-CAM overlays in {outdir}', file=sys.stderr)
+    return 0
+
+# %% ../nbs/06_cli.ipynb #cb90963c
 def predict_cli(argv=None # arguments (default: sys.argv[1:])
                )->int:
     "Command line: score images and print a table or JSON; optionally write Grad-CAM overlays. Returns the exit status."
@@ -147,22 +163,23 @@ def predict_cli(argv=None # arguments (default: sys.argv[1:])
     ap.add_argument('--cam', metavar='OUTDIR', help='also write Grad-CAM overlays (why the predicted label) to OUTDIR')
     ap.add_argument('--bs', type=int, default=256, help='batch size (default 256)')
     args = ap.parse_args(argv)
+    for stream in (sys.stdout, sys.stderr):                          # any file name prints, on any terminal
+        if hasattr(stream, 'reconfigure'): stream.reconfigure(errors='backslashreplace')
     try:
         if args.bs < 1: raise ValueError(f'--bs must be at least 1, got {args.bs}')
+        if args.cam and Path(args.cam).exists() and not Path(args.cam).is_dir(): raise ValueError(f'--cam {args.cam} is a file: give a folder for the overlays')
         det = load_predictor(args.ckpt)
     except (CheckpointError, ValueError) as e:
         print(f'cifake_nb_predict: {e}', file=sys.stderr); return 2
     print(f'checkpoint {det.path}: {det.stem} stem, threshold {det.threshold:.3f}, on {det.device}', file=sys.stderr)
     df = predict(det, args.images, bs=args.bs)
     if not len(df): print('cifake_nb_predict: no images given', file=sys.stderr); return 2
-    if args.cam: df['cam'] = save_cams(det, df, args.images, args.cam)
-    if args.json: print(json.dumps(records(df), indent=1))
-    else: print(df.fillna({'error': ''}).to_string(index=False, float_format=lambda v: f'{v:.4f}', na_rep='-'))
+    print_predictions(df, args.json)                                   # the results first: nothing after can lose them
     n_bad = int(df.error.notna().sum())
     if n_bad: print(f'cifake_nb_predict: {n_bad} of {len(df)} inputs could not be scored (see the error column)', file=sys.stderr)
-    return 1 if n_bad else 0
+    return max(1 if n_bad else 0, write_cams(det, df, args.images, args.cam) if args.cam else 0)
 
-# %% ../nbs/06_cli.ipynb #338a9619
+# %% ../nbs/06_cli.ipynb #72e7e665
 def bench_parser()->argparse.ArgumentParser:
     "The options of `cifake_nb_bench`."
     p = argparse.ArgumentParser(prog='cifake_nb_bench', description='Training speed and time to a validation accuracy: '
@@ -180,7 +197,7 @@ def bench_parser()->argparse.ArgumentParser:
     p.add_argument('--no-progress', action='store_true')
     return p
 
-# %% ../nbs/06_cli.ipynb #e8e8f8c2
+# %% ../nbs/06_cli.ipynb #6324a7ff
 def bench_cli(argv=None):
     "Command line `cifake_nb_bench`: prints the benchmark table (markdown)."
     a = bench_parser().parse_args(argv)

@@ -4,16 +4,17 @@
 
 # %% auto #0
 __all__ = ['REAL', 'FAKE', 'LABELS', 'CLASSES', 'SPLITS', 'IMG_SIZE', 'MEAN', 'STD', 'KAGGLE_HANDLE', 'DATA_ENV', 'CACHE_ENV',
-           'IMG_EXTS', 'DEMO_MARKER', 'SIZE_POLICIES', 'TRANSFORMS', 'DataError', 'atomic_write', 'write_text',
-           'markdown_table', 'class_from_name', 'cifake_name', 'demo_images', 'save_jpeg', 'make_demo_data', 'is_demo',
-           'cache_dir', 'find_root', 'download_kaggle', 'extract_zip', 'get_cifake', 'reduce_image', 'decode_files',
+           'IMG_EXTS', 'DEMO_MARKER', 'ZIP_LIMITS', 'SIZE_POLICIES', 'SMALL_FILE', 'CHUNK_BYTES', 'CACHE_FORMAT',
+           'TRANSFORMS', 'DataError', 'DiskFullError', 'atomic_write', 'write_text', 'markdown_table',
+           'class_from_name', 'cifake_name', 'demo_images', 'save_jpeg', 'make_demo_data', 'is_demo', 'cache_dir',
+           'find_root', 'download_kaggle', 'check_zip', 'extract_zip', 'get_cifake', 'reduce_image', 'decode_files',
            'ImageSet', 'list_split', 'split_fingerprint', 'load_split', 'stratified_subset', 'train_valid_split',
            'prepare_data', 'data_digest', 'load_image_folder', 'source_of', 'Audit', 'audit', 'drop_duplicates',
            'jpeg_roundtrip', 'gaussian_blur', 'add_noise', 'rescale_roundtrip', 'Batches', 'show_batch',
            'bench_loading']
 
-# %% ../nbs/00_data.ipynb #82372629
-import os, io, re, json, math, stat, time, shutil, hashlib, zipfile, tempfile
+# %% ../nbs/00_data.ipynb #097c3906
+import os, io, re, sys, json, math, stat, time, errno, shutil, hashlib, zipfile, tempfile, warnings, contextlib
 from pathlib import Path
 from dataclasses import dataclass, field
 from collections import Counter
@@ -22,10 +23,10 @@ import pandas as pd
 import torch
 import torch.nn.functional as F
 from torchvision.io import decode_jpeg, encode_jpeg, ImageReadMode
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 from tqdm.auto import tqdm
 
-# %% ../nbs/00_data.ipynb #c223c915
+# %% ../nbs/00_data.ipynb #2c9e530a
 REAL, FAKE = 0, 1
 LABELS = ('REAL', 'FAKE')
 CLASSES = ('airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck')
@@ -38,17 +39,21 @@ DATA_ENV = 'CIFAKE_DATA'      # 'kaggle' (default), 'demo', a folder in Kaggle's
 CACHE_ENV = 'CIFAKE_NB_CACHE' # where decoded tensors, unzipped data and the demo data live
 IMG_EXTS = {'.jpg', '.jpeg', '.png', '.bmp', '.webp', '.gif', '.tif', '.tiff'}
 
-# %% ../nbs/00_data.ipynb #3b7a19cb
+# %% ../nbs/00_data.ipynb #d7302080
 class DataError(ValueError):
     "A problem with the data that the user can act on; the message says what and how."
 
-# %% ../nbs/00_data.ipynb #e4105c6c
+# %% ../nbs/00_data.ipynb #4230602d
 def _new_file_mode()->int:
     "The permissions a new file gets under this process's umask."
     mask = os.umask(0); os.umask(mask)
     return 0o666 & ~mask
 
-# %% ../nbs/00_data.ipynb #0b74b951
+# %% ../nbs/00_data.ipynb #1f099e85
+class DiskFullError(OSError):
+    "The disk filled up while a file was being written; the file it was to replace is untouched."
+
+# %% ../nbs/00_data.ipynb #b1baa4d4
 def atomic_write(path,          # the destination; its folder is created if needed
                  write,         # called with the open binary temporary file
                 )->Path:
@@ -62,22 +67,25 @@ def atomic_write(path,          # the destination; its folder is created if need
             write(f); f.flush(); os.fsync(f.fileno())
         os.chmod(tmp, mode)
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as e:
         Path(tmp).unlink(missing_ok=True)
+        if getattr(e, 'errno', None) == errno.ENOSPC or 'file write failed' in str(e):   # the latter: torch.save's wording
+            raise DiskFullError(errno.ENOSPC, f"disk full while writing {path}; nothing earlier was touched (the file it "
+                                              f"was to replace is as it was): free some space and run again") from None
         raise
     return path
 
-# %% ../nbs/00_data.ipynb #a22b118a
+# %% ../nbs/00_data.ipynb #7a3db1ab
 def write_text(path, text:str)->Path:
     "Write `text` (UTF-8) to `path` atomically."
     return atomic_write(path, lambda f: f.write(text.encode('utf-8')))
 
-# %% ../nbs/00_data.ipynb #84ad6438
+# %% ../nbs/00_data.ipynb #ee5031a6
 def markdown_table(df:pd.DataFrame)->str:
     "`df` as a Markdown table (tabulate's GitHub format), numbers to 4 significant digits, missing values as '—'."
     return df.astype(object).where(df.notna(), None).to_markdown(index=False, floatfmt='.4g', missingval='—')
 
-# %% ../nbs/00_data.ipynb #a480a054
+# %% ../nbs/00_data.ipynb #34a660dd
 _CLASS_SUFFIX = re.compile(r'^\d+(?: \((\d+)\))?$')
 
 def class_from_name(name:str # file name or path, e.g. 'train/FAKE/1000 (2).jpg'
@@ -88,7 +96,7 @@ def class_from_name(name:str # file name or path, e.g. 'train/FAKE/1000 (2).jpg'
     k = int(m.group(1) or 1) - 1
     return k if 0 <= k < len(CLASSES) else -1
 
-# %% ../nbs/00_data.ipynb #ef5b8761
+# %% ../nbs/00_data.ipynb #0882b582
 # one palette per class: (sky, ground, object) RGB in [0,1], and the object's shape (0 ellipse, 1 box)
 _PALETTES = torch.tensor([
     [[.55,.70,.90],[.60,.62,.60],[.75,.75,.80]], [[.60,.65,.70],[.35,.35,.35],[.80,.15,.15]],
@@ -102,7 +110,7 @@ def _smooth_noise(n, res, g):
     "Low-frequency noise: random values on a res x res grid, upsampled bicubically to 32x32."
     return F.interpolate(torch.randn(n, 1, res, res, generator=g), size=IMG_SIZE, mode='bicubic', align_corners=False)
 
-# %% ../nbs/00_data.ipynb #1b449f14
+# %% ../nbs/00_data.ipynb #31e8c68e
 def _scenes(cls, g):
     "Clean procedural scenes (N,3,32,32) in [0,1] for class ids `cls`."
     n, s = len(cls), IMG_SIZE
@@ -121,14 +129,14 @@ def _scenes(cls, g):
     img = (1 - mask) * img + mask * pal[:, 2, :, None, None] * shade
     return img.clamp(0, 1)
 
-# %% ../nbs/00_data.ipynb #c5a34d26
+# %% ../nbs/00_data.ipynb #033179ba
 def _render_real(img, g):
     "Camera-like rendering: independent sensor noise of random strength and a slight sharpening."
     sigma = 0.045 * torch.rand(len(img), 1, 1, 1, generator=g)
     blur = F.avg_pool2d(F.pad(img, (1, 1, 1, 1), mode='replicate'), 3, stride=1)
     return (img + 0.5 * (img - blur) + sigma * torch.randn(img.shape, generator=g)).clamp(0, 1)
 
-# %% ../nbs/00_data.ipynb #8c15a0e7
+# %% ../nbs/00_data.ipynb #d6cbdf2d
 _DECODER_KERNEL = torch.tensor([[1., 2., 1.], [2., 4., 2.], [1., 2., 1.]]) / 16
 
 def _render_fake(img, g):
@@ -148,12 +156,12 @@ def _render_fake(img, g):
     amp = 0.035 * torch.rand(n, 1, 1, 1, generator=g)
     return (out + amp * grid + 0.006 * torch.randn(out.shape, generator=g)).clamp(0, 1)
 
-# %% ../nbs/00_data.ipynb #3831fad3
+# %% ../nbs/00_data.ipynb #aab27204
 def cifake_name(i:int, cls:int)->str:
     "CIFAKE's file name for image number `i` of CIFAR-10 class `cls`."
     return f'{i}.jpg' if cls == 0 else f'{i} ({cls + 1}).jpg'
 
-# %% ../nbs/00_data.ipynb #6b2bd564
+# %% ../nbs/00_data.ipynb #5e4d1432
 def demo_images(n:int, # number of images
                 label:int, # REAL or FAKE
                 seed:int=0, # same seed, same images
@@ -165,13 +173,13 @@ def demo_images(n:int, # number of images
     img = _render_fake(img, g) if label == FAKE else _render_real(img, g)
     return (img * 255).round().to(torch.uint8), cls
 
-# %% ../nbs/00_data.ipynb #0725682f
+# %% ../nbs/00_data.ipynb #71914000
 def save_jpeg(img:torch.Tensor, # uint8 (3,H,W)
               path:Path, quality:int=75):
     "Write one image as a baseline RGB JPEG, the format of CIFAKE's files."
     Image.fromarray(img.permute(1, 2, 0).numpy()).save(path, quality=quality)
 
-# %% ../nbs/00_data.ipynb #7bb7ab3a
+# %% ../nbs/00_data.ipynb #93030947
 DEMO_MARKER = 'DEMO_DATA.txt'
 
 def make_demo_data(dest:Path|str, # folder to create; it gets train/ and test/, each with REAL/ and FAKE/
@@ -183,7 +191,9 @@ def make_demo_data(dest:Path|str, # folder to create; it gets train/ and test/, 
     dest = Path(dest)
     params = dict(n_train=n_train, n_test=n_test, seed=seed)
     marker = dest/DEMO_MARKER
-    def complete(): return marker.exists() and json.loads(marker.read_text().splitlines()[-1]) == params
+    def complete():
+        try: return json.loads(marker.read_text().splitlines()[-1]) == params
+        except (OSError, ValueError, IndexError): return False              # missing or damaged: make it again
     if complete(): return dest
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(dir=dest.parent, prefix=f'.{dest.name}-'))   # built aside, then renamed
@@ -201,19 +211,19 @@ def make_demo_data(dest:Path|str, # folder to create; it gets train/ and test/, 
         if not complete(): raise
     return dest
 
-# %% ../nbs/00_data.ipynb #a91303c9
+# %% ../nbs/00_data.ipynb #701f3438
 def is_demo(root:Path|str)->bool:
     "True when `root` is the synthetic demo stand-in, not real data."
     return (Path(root)/DEMO_MARKER).exists()
 
-# %% ../nbs/00_data.ipynb #6bd88fe5
+# %% ../nbs/00_data.ipynb #a16cfa38
 def cache_dir()->Path:
     "Folder for decoded tensors, unzipped data and the demo data (`$CIFAKE_NB_CACHE`, else ~/.cache/cifake_nb)."
     d = Path(os.environ.get(CACHE_ENV) or Path.home()/'.cache'/'cifake_nb').expanduser()
     d.mkdir(parents=True, exist_ok=True)
     return d
 
-# %% ../nbs/00_data.ipynb #ed320174
+# %% ../nbs/00_data.ipynb #0d47968a
 def find_root(path:Path|str)->Path:
     "The folder at or below `path` (two levels at most) that holds CIFAKE's `train/` or `test/` split."
     path = Path(path)
@@ -222,7 +232,7 @@ def find_root(path:Path|str)->Path:
     raise DataError(f"No CIFAKE split found under {path}: expected Kaggle's layout, train/REAL, train/FAKE, "
                     f"test/REAL and test/FAKE (possibly one or two folders down).")
 
-# %% ../nbs/00_data.ipynb #e268ab52
+# %% ../nbs/00_data.ipynb #a706d2f1
 def download_kaggle(handle:str=KAGGLE_HANDLE)->Path:
     "Download CIFAKE with kagglehub (or take its cached copy) and return the folder."
     import kagglehub
@@ -232,21 +242,45 @@ def download_kaggle(handle:str=KAGGLE_HANDLE)->Path:
                         f"from here. Other sources: a folder in Kaggle's layout or a zip of it "
                         f"({DATA_ENV}=/path/to/cifake), or the offline demo stand-in ({DATA_ENV}=demo).") from e
 
-# %% ../nbs/00_data.ipynb #1d755ec3
+# %% ../nbs/00_data.ipynb #4e7bb002
+ZIP_LIMITS = dict(members=500_000, total_bytes=8 << 30, ratio=100)   # CIFAKE: 120,000 members, ~0.2 GB, ratio ~1
+
+def check_zip(z:zipfile.ZipFile, name:str, dest:Path, limits:dict=ZIP_LIMITS):
+    "Raise `DataError` when the zip's table of contents goes past `limits` or the free space at `dest`."
+    infos = z.infolist()
+    total = sum(i.file_size for i in infos)
+    if len(infos) > limits['members']: raise DataError(f"{name} has {len(infos):,} members, more than the {limits['members']:,} allowed: refused")
+    if total > limits['total_bytes']: raise DataError(f"{name} would unpack to {total / 2**30:.1f} GiB, more than the {limits['total_bytes'] / 2**30:.0f} GiB allowed: refused")
+    if bomb := next((i for i in infos if i.file_size > limits['ratio'] * max(i.compress_size, 1) and i.file_size > 1 << 20), None):
+        raise DataError(f"{name}: member {bomb.filename} unpacks to {bomb.file_size / bomb.compress_size:,.0f} times its "
+                        f"compressed size (a zip bomb?): refused")
+    if total > (free := shutil.disk_usage(dest).free): raise DataError(f"{name} needs {total / 2**30:.2f} GiB and {dest} has {free / 2**30:.2f} GiB free")
+
+# %% ../nbs/00_data.ipynb #69a9a23e
 def extract_zip(path:Path)->Path:
     "Unpack a zip of CIFAKE once into the cache folder and return where it went."
-    st = path.stat()
-    dest = cache_dir()/'unzipped'/f'{path.stem}-{st.st_size}-{st.st_mtime_ns}'
+    path, st = Path(path).resolve(), Path(path).stat()
+    key = hashlib.sha1(os.fsencode(str(path))).hexdigest()[:10]
+    dest = cache_dir()/'unzipped'/f'{path.stem}-{key}-{st.st_size}-{st.st_mtime_ns}'
     if (dest/'.complete').exists(): return dest
-    tmp = Path(tempfile.mkdtemp(dir=cache_dir()))
-    with zipfile.ZipFile(path) as z:
-        for m in tqdm(z.infolist(), desc=f'unzip {path.name}', leave=False, mininterval=1): z.extract(m, tmp)
-    (tmp/'.complete').touch()
     dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(dir=dest.parent, prefix='.unzip-'))
+    try:
+        with zipfile.ZipFile(path) as z:
+            check_zip(z, path.name, dest.parent)
+            for m in tqdm(z.infolist(), desc=f'unzip {path.name}', leave=False, mininterval=1): z.extract(m, tmp)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, DataError) as e:
+        shutil.rmtree(tmp, ignore_errors=True)
+        if isinstance(e, DataError): raise
+        raise DataError(f"could not unpack {path} ({type(e).__name__}: {e}); nothing was kept. "
+                        f"{'Free some disk space or set CIFAKE_NB_CACHE to a larger disk.' if getattr(e, 'errno', None) == 28 else 'Copy the zip again.'}") from None
+    (tmp/'.complete').touch()
     tmp.replace(dest)
+    for old in dest.parent.glob(f'{path.stem}-{key}-*'):
+        if old != dest: shutil.rmtree(old, ignore_errors=True)      # the same zip, as it was before it changed
     return dest
 
-# %% ../nbs/00_data.ipynb #906904ae
+# %% ../nbs/00_data.ipynb #3bca2178
 def get_cifake(source:str|Path|None=None, # 'kaggle', 'demo', a folder or a zip; default: $CIFAKE_DATA or 'kaggle'
               )->Path:
     "Root folder of CIFAKE (holding train/ and test/) from `source`."
@@ -261,15 +295,17 @@ def get_cifake(source:str|Path|None=None, # 'kaggle', 'demo', a folder or a zip;
     raise DataError(f"CIFAKE source {source!r} is not 'kaggle', 'demo', an existing folder or a zip file. "
                     f"Set {DATA_ENV} or pass one of those.")
 
-# %% ../nbs/00_data.ipynb #20fdd88e
+# %% ../nbs/00_data.ipynb #72e12ce9
 SIZE_POLICIES = ('resize', 'skip', 'error')
 
 def reduce_image(im:Image.Image, # any size and mode
                  size:int=IMG_SIZE)->torch.Tensor:
     "8-bit RGB uint8 tensor (3,size,size): alpha on white, centre-cropped square, area-reduced to `size`."
-    if im.mode in ('I;16', 'I;16B', 'I;16L', 'I'):                 # 16/32-bit grayscale: scale to 8 bits
+    if im.mode in ('I;16', 'I;16B', 'I;16L', 'I', 'F'):            # 16/32-bit integer or float grayscale: scale to 8 bits
         a = np.asarray(im, dtype=np.float64)
-        im = Image.fromarray((a * (255 / max(a.max(), 1))).round().astype(np.uint8))
+        if not np.isfinite(a).all(): raise ValueError('the image holds NaN or infinite values')
+        top = 1.0 if im.mode == 'F' and a.max() <= 1 else max(a.max(), 1)   # floats in [0,1] stay in [0,1]
+        im = Image.fromarray((a.clip(0) * (255 / top)).round().astype(np.uint8))
     if im.mode in ('RGBA', 'LA', 'PA') or (im.mode == 'P' and 'transparency' in im.info):
         im = im.convert('RGBA'); bg = Image.new('RGBA', im.size, (255, 255, 255, 255))
         im = Image.alpha_composite(bg, im)
@@ -280,74 +316,171 @@ def reduce_image(im:Image.Image, # any size and mode
         im = im.resize((size, size), Image.Resampling.BOX, box=(l, t, l + s, t + s))
     return torch.from_numpy(np.asarray(im).copy()).permute(2, 0, 1).contiguous()
 
-# %% ../nbs/00_data.ipynb #b6fc4438
+# %% ../nbs/00_data.ipynb #fea48254
+SMALL_FILE, CHUNK_BYTES = 1 << 20, 64 << 20    # files read whole into memory; file contents held at once
+
+def _file_size(path)->tuple:
+    "(size in bytes, None) for a regular file, or (None, why it cannot be read as an image file)."
+    try: st = os.stat(path)
+    except OSError as e: return None, f'cannot read the file ({e.strerror or type(e).__name__})'
+    if not stat.S_ISREG(st.st_mode): return None, 'not a regular file (a folder, FIFO, device or socket): refused'
+    return st.st_size, None
+
+# %% ../nbs/00_data.ipynb #87f81cb3
 def _read(path)->bytes:
     "The bytes of the file at `path`."
     with open(path, 'rb') as f: return f.read()
 
-# %% ../nbs/00_data.ipynb #f48ea78b
-def _is_clean_jpeg(b:bytes)->bool:
-    "Starts with the JPEG start-of-image marker and ends with end-of-image (no truncation)."
-    return b[:2] == b'\xff\xd8' and b.rstrip(b'\x00')[-2:] == b'\xff\xd9'
+def _hash(b:bytes)->int:
+    "A 64-bit content hash (blake2b) of `b`, as a signed integer."
+    return int.from_bytes(hashlib.blake2b(b, digest_size=8).digest(), 'little', signed=True)
 
-# %% ../nbs/00_data.ipynb #b252d9ae
-def _decode_pil(b:bytes, on_size:str)->tuple:
-    "Careful decode of one file's bytes: (uint8 tensor or None, problem or None, resized?)."
+def _hash_file(path, block:int=1 << 20)->int:
+    "`_hash` of a file's contents, read in blocks."
+    h = hashlib.blake2b(digest_size=8)
+    with open(path, 'rb') as f:
+        while b := f.read(block): h.update(b)
+    return int.from_bytes(h.digest(), 'little', signed=True)
+
+# %% ../nbs/00_data.ipynb #7f39c5d2
+_SOF = {0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF}
+
+def _jpeg_size(b:bytes)->tuple|None:
+    "(width, height) from a JPEG's start-of-frame segment, or None when `b` is not a JPEG or has none."
+    if b[:2] != b'\xff\xd8': return None
+    i = 2
+    while i + 9 <= len(b) and b[i] == 0xFF:
+        marker, seg = b[i + 1], int.from_bytes(b[i + 2:i + 4], 'big')
+        if marker in _SOF: return int.from_bytes(b[i + 7:i + 9], 'big'), int.from_bytes(b[i + 5:i + 7], 'big')
+        i += 2 + seg
+    return None
+
+def _is_clean_jpeg(b:bytes)->bool:
+    "A 32x32 JPEG that ends with its end-of-image marker and has no EXIF segment: the batched decoder's kind."
+    return _jpeg_size(b) == (IMG_SIZE, IMG_SIZE) and b.rstrip(b'\x00')[-2:] == b'\xff\xd9' and b'Exif\x00\x00' not in b[:65536]
+
+# %% ../nbs/00_data.ipynb #41f32741
+def _open_checked(src):
+    "A PIL image opened (header only) from bytes or a path; a ValueError for one above the decompression-bomb limit."
+    im = Image.open(io.BytesIO(src) if isinstance(src, bytes) else src)
+    w, h = im.size
+    if Image.MAX_IMAGE_PIXELS and w * h > Image.MAX_IMAGE_PIXELS:
+        im.close()
+        raise ValueError(f'{w}x{h} pixels, above the decompression-bomb limit of {Image.MAX_IMAGE_PIXELS:,} pixels '
+                         f'(PIL.Image.MAX_IMAGE_PIXELS): refused without decoding')
+    if im.format == 'JPEG' and min(w, h) >= 2 * IMG_SIZE: im.draft('RGB', (IMG_SIZE * w // min(w, h), IMG_SIZE * h // min(w, h)))
+    return im
+
+# %% ../nbs/00_data.ipynb #dd90a76f
+def _decode_pil(src, on_size:str)->tuple:
+    "Careful decode of one file (bytes or path): (uint8 tensor or None, problem or None, resized?)."
     try:
-        with Image.open(io.BytesIO(b)) as im:
-            im.load()
-            if im.size != (IMG_SIZE, IMG_SIZE) and on_size != 'resize':
-                return None, f'size {im.size[0]}x{im.size[1]}, not {IMG_SIZE}x{IMG_SIZE}', False
-            return reduce_image(im), None, im.size != (IMG_SIZE, IMG_SIZE)
+        with warnings.catch_warnings():
+            warnings.simplefilter('error', Image.DecompressionBombWarning)
+            with _open_checked(src) as im:
+                size = im.size
+                if size != (IMG_SIZE, IMG_SIZE) and on_size != 'resize':
+                    return None, f'size {size[0]}x{size[1]}, not {IMG_SIZE}x{IMG_SIZE}', False
+                im.load()
+                return reduce_image(ImageOps.exif_transpose(im)), None, size != (IMG_SIZE, IMG_SIZE)
     except UnidentifiedImageError:                      # its message names an in-memory buffer: say it plainly
         return None, 'not a readable image (no image format PIL can open)', False
+    except (ValueError, Image.DecompressionBombError, Image.DecompressionBombWarning) as e:
+        return None, f'refused: {e}', False
     except Exception as e:
-        kind = 'truncated or corrupt image' if b[:2] == b'\xff\xd8' else 'not a readable image'
+        head = src[:2] if isinstance(src, bytes) else _read_head(src)
+        kind = 'truncated or corrupt image' if head == b'\xff\xd8' else 'not a readable image'
         return None, f'{kind} ({type(e).__name__}: {e})', False
 
-# %% ../nbs/00_data.ipynb #ada70c43
-def _decode_jpeg_batch(blobs:list)->list:
-    "Batched decode of clean JPEG bytes to RGB tensors; None where a file fails (then decoded one by one)."
-    datas = [torch.frombuffer(bytearray(b), dtype=torch.uint8) for b in blobs]
-    try: return decode_jpeg(datas, mode=ImageReadMode.RGB)
-    except RuntimeError:
-        out = []
-        for d in datas:
-            try: out.append(decode_jpeg(d, mode=ImageReadMode.RGB))
-            except RuntimeError: out.append(None)
-        return out
+def _read_head(path, n:int=2)->bytes:
+    "The first `n` bytes of a file (empty when it cannot be read)."
+    try:
+        with open(path, 'rb') as f: return f.read(n)
+    except OSError: return b''
 
-# %% ../nbs/00_data.ipynb #7e08a566
+# %% ../nbs/00_data.ipynb #c16aa979
+@contextlib.contextmanager
+def _stderr_lines():
+    "Capture what C libraries write to file descriptor 2 (libjpeg's warnings) into a list, filled on exit."
+    lines, saved = [], os.dup(2)
+    sys.stderr.flush()
+    with tempfile.TemporaryFile() as f:
+        os.dup2(f.fileno(), 2)
+        try: yield lines
+        finally:
+            os.dup2(saved, 2); os.close(saved)
+            f.seek(0); lines += f.read().decode(errors='replace').splitlines()
+
+# %% ../nbs/00_data.ipynb #0ae2c9c2
+def _decode_one_jpeg(b:bytes)->tuple:
+    "(RGB tensor or None, libjpeg's complaint or None) for one JPEG."
+    with _stderr_lines() as lines:
+        try: t = decode_jpeg(torch.frombuffer(bytearray(b), dtype=torch.uint8), mode=ImageReadMode.RGB)
+        except RuntimeError as e: t, lines = None, [str(e).splitlines()[0].split(', ')[-1]]   # drop the C++ source location
+    return (None, lines[-1]) if lines else (t, None) if t is not None else (None, 'not decodable')
+
+def _decode_jpeg_batch(blobs:list)->list:
+    "Batched decode of clean JPEG bytes: (RGB tensor or None, libjpeg's complaint or None) per blob."
+    if not blobs: return []
+    with _stderr_lines() as lines:
+        try: out = decode_jpeg([torch.frombuffer(bytearray(b), dtype=torch.uint8) for b in blobs], mode=ImageReadMode.RGB)
+        except RuntimeError: out = None
+    if out is None or lines: return [_decode_one_jpeg(b) for b in blobs]   # find which ones
+    return [(t, None) for t in out]
+
+# %% ../nbs/00_data.ipynb #9fff48b3
+def _decode_chunk(blobs:dict, on_size:str)->dict:
+    "{index: (tensor or None, problem or None, resized?, hash)} for the small files `blobs` ({index: bytes}) of a chunk."
+    clean = [i for i, b in blobs.items() if _is_clean_jpeg(b)]
+    fast = dict(zip(clean, _decode_jpeg_batch([blobs[i] for i in clean])))
+    out = {}
+    for i, b in blobs.items():
+        t, why = fast.get(i, (None, None))
+        if why: out[i] = None, f'truncated or corrupt JPEG (libjpeg: {why})', False, None; continue
+        if t is None: t, why, resized = _decode_pil(b, on_size)
+        else: resized = False
+        out[i] = t, why, resized, _hash(b)
+    return out
+
+# %% ../nbs/00_data.ipynb #1c756fef
+def _decode_big(path, on_size:str)->tuple:
+    "(tensor or None, problem or None, resized?, hash) of one large file, decoded from disk."
+    t, why, resized = _decode_pil(path, on_size)
+    return t, why, resized, (_hash_file(path) if t is not None else None)
+
+# %% ../nbs/00_data.ipynb #741daac8
 def decode_files(paths:list, # image files
                  on_size:str='resize', # what to do with an image that is not 32x32: 'resize', 'skip' or 'error'
-                 chunk:int=4096, # files per batched decode
+                 chunk:int=4096, # small files per batched decode (and at most CHUNK_BYTES of them)
                  progress:bool=True, # show a progress bar
                 )->tuple:
     "Decode files to uint8 (N,3,32,32): returns (images of the good files, their indices, hashes, problems, resized)."
     if on_size not in SIZE_POLICIES: raise ValueError(f'on_size must be one of {SIZE_POLICIES}, not {on_size!r}')
-    imgs, keep, hashes, problems, n_resized = [], [], [], [], 0
+    results, blobs, held = {}, {}, 0
     bar = tqdm(total=len(paths), desc='decode', unit='img', disable=not progress, mininterval=1, leave=False)
-    for start in range(0, len(paths), chunk):
-        blobs = [_read(p) for p in paths[start:start + chunk]]
-        clean = [i for i, b in enumerate(blobs) if _is_clean_jpeg(b)]
-        fast = dict(zip(clean, _decode_jpeg_batch([blobs[i] for i in clean]))) if clean else {}
-        for i, b in enumerate(blobs):
-            t = fast.get(i)
-            if t is None or t.shape != (3, IMG_SIZE, IMG_SIZE):   # not JPEG, damaged, or another size
-                t, problem, resized = _decode_pil(b, on_size)
-                n_resized += resized
-                if problem:
-                    if on_size == 'error' and problem.startswith('size'):
-                        raise DataError(f'{paths[start + i]}: {problem}. Use on_size="resize" or "skip".')
-                    problems.append((str(paths[start + i]), problem)); continue
-            imgs.append(t); keep.append(start + i)
-            hashes.append(int.from_bytes(hashlib.blake2b(b, digest_size=8).digest(), 'little', signed=True))
-        bar.update(len(blobs))
+    for i, p in enumerate(paths):
+        size, why = _file_size(p)
+        if why is None and size > SMALL_FILE: results[i] = _decode_big(p, on_size)
+        elif why is None:
+            try: blobs[i] = _read(p); held += size
+            except OSError as e: why = f'cannot read the file ({e.strerror or type(e).__name__})'
+        if why: results[i] = None, why, False, None
+        if len(blobs) >= chunk or held >= CHUNK_BYTES or i == len(paths) - 1:
+            results |= _decode_chunk(blobs, on_size); bar.update(len(blobs)); blobs, held = {}, 0
     bar.close()
-    x = torch.stack(imgs) if imgs else torch.empty(0, 3, IMG_SIZE, IMG_SIZE, dtype=torch.uint8)
-    return x, keep, torch.tensor(hashes, dtype=torch.int64), problems, n_resized
+    return _collect(paths, results, on_size)
 
-# %% ../nbs/00_data.ipynb #c77eca4d
+# %% ../nbs/00_data.ipynb #bf688940
+def _collect(paths:list, results:dict, on_size:str)->tuple:
+    "The outputs of `decode_files` from {index: (tensor, problem, resized?, hash)}, in the files' order."
+    keep = [i for i in sorted(results) if results[i][0] is not None]
+    problems = [(str(paths[i]), results[i][1]) for i in sorted(results) if results[i][0] is None]
+    if on_size == 'error' and (big := next((p for p in problems if p[1].startswith('size')), None)):
+        raise DataError(f'{big[0]}: {big[1]}. Use on_size="resize" or "skip".')
+    x = torch.stack([results[i][0] for i in keep]) if keep else torch.empty(0, 3, IMG_SIZE, IMG_SIZE, dtype=torch.uint8)
+    return x, keep, torch.tensor([results[i][3] for i in keep], dtype=torch.int64), problems, sum(results[i][2] for i in keep)
+
+# %% ../nbs/00_data.ipynb #411729a0
 @dataclass
 class ImageSet:
     "Images of one split as aligned tensors: uint8 x (N,3,32,32), labels y (FAKE=1), classes, names, hashes."
@@ -379,7 +512,19 @@ class ImageSet:
                            'class': [CLASSES[c] if c >= 0 else '?' for c in self.cls.tolist()]})
         return pd.crosstab(df['class'], df['label']).reindex(columns=list(LABELS), fill_value=0)
 
-# %% ../nbs/00_data.ipynb #6c07fc9f
+# %% ../nbs/00_data.ipynb #9f8d2721
+def _entries(d:Path)->list:
+    "The paths of the visible entries of folder `d` that are not folders, sorted."
+    out = []
+    for e in os.scandir(d):
+        if e.name.startswith('.'): continue
+        try:
+            if e.is_dir(): continue
+        except OSError: pass                               # a link that loops: listed, and reported by the decoder
+        out.append(os.path.join(d, e.name))
+    return sorted(out)
+
+# %% ../nbs/00_data.ipynb #351fca8b
 def list_split(root:Path|str, split:str)->tuple:
     "Image files of `split` under `root` and their labels, sorted; raises `DataError` for a missing/empty folder."
     root = Path(root)
@@ -390,21 +535,58 @@ def list_split(root:Path|str, split:str)->tuple:
     for label in (REAL, FAKE):
         d = root/split/LABELS[label]
         if not d.is_dir(): raise DataError(f"Missing folder {d}: each split needs REAL/ and FAKE/ sub-folders.")
-        fs = sorted(os.path.join(root, split, LABELS[label], e.name) for e in os.scandir(d)
-                    if e.is_file() and not e.name.startswith('.'))
+        fs = _entries(d)
         if not fs: raise DataError(f"Folder {d} holds no files: the {LABELS[label]} images of '{split}' are missing.")
         files += fs; labels += [label] * len(fs)
     return files, labels
 
-# %% ../nbs/00_data.ipynb #44487d58
+# %% ../nbs/00_data.ipynb #acb14c82
 def split_fingerprint(files:list, on_size:str='resize')->str:
     "Hash of names, sizes and modification times of `files`: changes whenever a file does."
     h = hashlib.sha1(on_size.encode())
     for f in files:
-        st = os.stat(f); h.update(f'{f}\0{st.st_size}\0{st.st_mtime_ns}\n'.encode())
+        try: st = os.stat(f); facts = f'\0{st.st_size}\0{st.st_mtime_ns}\n'
+        except OSError as e: facts = f'\0{e.errno}\n'
+        h.update(os.fsencode(f) + facts.encode())
     return h.hexdigest()[:16]
 
-# %% ../nbs/00_data.ipynb #f993c677
+# %% ../nbs/00_data.ipynb #fde3a027
+CACHE_FORMAT = 2
+
+def _cache_path(root:Path, split:str, fp:str)->Path:
+    "The decoded-cache file of `split` of `root` (resolved, so that any spelling of a path finds the same entry)."
+    key = hashlib.sha1(os.fsencode(str(root.resolve()))).hexdigest()[:10]
+    return cache_dir()/'decoded'/f'v{CACHE_FORMAT}-{split}-{key}-{fp}.pt'
+
+# %% ../nbs/00_data.ipynb #75a71489
+def _valid_cache(d)->bool:
+    "Whether `d`, read from a cache file, has the structure of a decoded split."
+    try:
+        n = len(d['y'])
+        return (d['x'].dtype == torch.uint8 and tuple(d['x'].shape) == (n, 3, IMG_SIZE, IMG_SIZE)
+                and len(d['cls']) == len(d['hashes']) == len(d['names']) == n and isinstance(d['problems'], list))
+    except (TypeError, KeyError, AttributeError): return False
+
+# %% ../nbs/00_data.ipynb #713e992e
+def _read_cache(path:Path):
+    "The decoded split in the cache file `path`, or None when there is none, or none that can be used."
+    if not path.exists(): return None
+    try: d = torch.load(path, weights_only=True)
+    except Exception: return None                  # unreadable or not ours: decode again
+    return d if _valid_cache(d) else None
+
+# %% ../nbs/00_data.ipynb #3dc82b9d
+def _write_cache(path:Path, d:dict):
+    "Write a decoded split to the cache and remove the older entries of the same root and split; a failure only warns."
+    try:
+        atomic_write(path, lambda f: torch.save(d, f))
+        for old in path.parent.glob('*.pt'):                                   # older entries, and other cache formats
+            if old != path and (old.name.startswith(path.name.rsplit('-', 1)[0] + '-') or not old.name.startswith(f'v{CACHE_FORMAT}-')):
+                old.unlink(missing_ok=True)
+    except OSError as e:
+        print(f'note: the decoded images could not be cached in {path.parent} ({e.strerror or e}); the next load decodes them again')
+
+# %% ../nbs/00_data.ipynb #953cec9f
 def load_split(root:Path|str, # dataset root (from get_cifake)
                split:str='train', # 'train' or 'test'
                on_size:str='resize', # policy for images that are not 32x32: 'resize', 'skip' or 'error'
@@ -415,11 +597,8 @@ def load_split(root:Path|str, # dataset root (from get_cifake)
     root = Path(root)
     files, labels = list_split(root, split)
     fp = split_fingerprint(files, on_size)
-    cpath = cache_dir()/'decoded'/f'{split}-{fp}.pt'
-    if cache and cpath.exists():
-        try: d = torch.load(cpath, weights_only=True)
-        except Exception: d = None                  # unreadable cache: decode again
-        if d is not None: return ImageSet(**d, root=str(root), split=split, fingerprint=fp)
+    cpath = _cache_path(root, split, fp) if cache else None
+    if cache and (d := _read_cache(cpath)) is not None: return ImageSet(**d, root=str(root), split=split, fingerprint=fp)
     x, keep, hashes, problems, n_resized = decode_files(files, on_size=on_size, progress=progress)
     n = len(str(root)) + 1
     rel = [files[i][n:] for i in keep]                     # names relative to the root
@@ -428,32 +607,35 @@ def load_split(root:Path|str, # dataset root (from get_cifake)
              names=rel, hashes=hashes, problems=[list(p) for p in problems])
     if problems:
         print(f'{split}: skipped {len(problems)} of {len(files)} files, for example:')
-        for f, why in problems[:5]: print(f'  {f}: {why}')
+        for f, why in problems[:5]: print(f'  {os.fsencode(f).decode(errors="backslashreplace")}: {why}')
     if n_resized: print(f'{split}: {n_resized} images were not {IMG_SIZE}x{IMG_SIZE} and were reduced (on_size="resize")')
-    if cache: atomic_write(cpath, lambda f: torch.save(d, f))
+    if cache: _write_cache(cpath, d)
     return ImageSet(**d, root=str(root), split=split, fingerprint=fp)
 
-# %% ../nbs/00_data.ipynb #11822ce2
-def _stratified_pick(keys:torch.Tensor, n:int, seed:int)->torch.Tensor:
-    "Indices of `n` items chosen at random with each key's share kept (largest-remainder rounding)."
-    g = torch.Generator().manual_seed(seed)
-    uniq, inv, cnt = keys.unique(return_inverse=True, return_counts=True)
-    quota = cnt.double() * n / len(keys)
+# %% ../nbs/00_data.ipynb #b1861bbf
+def _quotas(counts:torch.Tensor, n:int, g:torch.Generator)->torch.Tensor:
+    "How many of `n` to take from groups of sizes `counts`: shares kept, largest remainders first, ties at random."
+    quota = counts.double() * n / max(int(counts.sum()), 1)
     take = quota.floor().long()
-    rest = n - int(take.sum())
-    if rest > 0: take[(quota - take).argsort(descending=True)[:rest]] += 1
-    picked = []
-    for k in range(len(uniq)):
-        members = (inv == k).nonzero().flatten()
-        picked.append(members[torch.randperm(len(members), generator=g)[:take[k]]])
-    return torch.cat(picked).sort().values
+    if (rest := n - int(take.sum())) > 0:
+        order = torch.randperm(len(counts), generator=g)
+        take[order[(quota - take)[order].argsort(descending=True, stable=True)[:rest]]] += 1
+    return take
 
-# %% ../nbs/00_data.ipynb #7f88b7ba
-def _strata(ds:ImageSet)->torch.Tensor:
-    "One key per image: its label and its CIFAR-10 class."
-    return ds.y * 100 + ds.cls
+# %% ../nbs/00_data.ipynb #e4eec028
+def _stratified_pick(ds:'ImageSet', n:int, seed:int)->torch.Tensor:
+    "Indices of `n` images of `ds` chosen at random with the shares of each label, and of each class within a label, kept."
+    g, picked = torch.Generator().manual_seed(seed), []
+    labels = ds.y.unique()
+    for lab, n_lab in zip(labels, _quotas(torch.stack([(ds.y == l).sum() for l in labels]) if len(labels) else torch.zeros(0), n, g)):
+        idx = (ds.y == lab).nonzero().flatten()
+        _, inv, cnt = ds.cls[idx].unique(return_inverse=True, return_counts=True)
+        for k, n_k in enumerate(_quotas(cnt, int(n_lab), g).tolist()):
+            members = idx[inv == k]
+            picked.append(members[torch.randperm(len(members), generator=g)[:n_k]])
+    return torch.cat(picked).sort().values if picked else torch.zeros(0, dtype=torch.long)
 
-# %% ../nbs/00_data.ipynb #73f65b4b
+# %% ../nbs/00_data.ipynb #96b05329
 def stratified_subset(ds:ImageSet, n:int|None=None, # number of images to keep
                       frac:float|None=None, # or the fraction of images to keep
                       seed:int=0)->ImageSet:
@@ -461,19 +643,19 @@ def stratified_subset(ds:ImageSet, n:int|None=None, # number of images to keep
     if (n is None) == (frac is None): raise ValueError('pass exactly one of n and frac')
     n = round(frac * len(ds)) if n is None else n
     if not 0 <= n <= len(ds): raise ValueError(f'cannot take {n} images from {len(ds)}')
-    return ds.subset(_stratified_pick(_strata(ds), n, seed))
+    return ds.subset(_stratified_pick(ds, n, seed))
 
-# %% ../nbs/00_data.ipynb #c1912530
+# %% ../nbs/00_data.ipynb #ab7e6eb4
 def train_valid_split(ds:ImageSet, valid_frac:float=0.1, # share of `ds` for validation
                       seed:int=0)->tuple:
     "Stratified (train, valid) from `ds`; images with an identical copy elsewhere stay on the train side."
     valid = torch.zeros(len(ds), dtype=torch.bool)
-    valid[_stratified_pick(_strata(ds), round(valid_frac * len(ds)), seed)] = True
+    valid[_stratified_pick(ds, round(valid_frac * len(ds)), seed)] = True
     _, inv, cnt = ds.hashes.unique(return_inverse=True, return_counts=True)
     valid &= cnt[inv] == 1                       # duplicated content: never in validation
     return ds.subset(~valid), ds.subset(valid)
 
-# %% ../nbs/00_data.ipynb #4eeb04a9
+# %% ../nbs/00_data.ipynb #07e26a0d
 def prepare_data(source=None,          # 'kaggle', 'demo', a folder or a zip (see `get_cifake`); None: $CIFAKE_DATA or 'kaggle'
                  valid_frac:float=0.1, # share held out for validation
                  n_train:int|None=None,# use a stratified subset of this many train-split images
@@ -483,16 +665,21 @@ def prepare_data(source=None,          # 'kaggle', 'demo', a folder or a zip (se
     "(train, valid) `ImageSet`s from the train split of `source`."
     full = load_split(get_cifake(source), 'train', progress=progress)
     if n_train and n_train < len(full): full = stratified_subset(full, n=n_train, seed=seed)
-    return train_valid_split(full, valid_frac, seed)
+    train, valid = train_valid_split(full, valid_frac, seed)
+    for name, ds in (('train', train), ('validation', valid)):
+        if missing := [LABELS[l] for l in (REAL, FAKE) if not (ds.y == l).any()]:
+            raise DataError(f"the {name} images of {full.root} hold no readable {' or '.join(missing)} image "
+                            f"({len(full.problems)} files of the split were skipped): a detector needs both kinds to learn from")
+    return train, valid
 
-# %% ../nbs/00_data.ipynb #132c53bb
+# %% ../nbs/00_data.ipynb #2e77acdf
 def data_digest(ds:ImageSet)->str:
     "Short hash of the images (content hashes) and labels of `ds`, in order."
     h = hashlib.sha1(ds.hashes.numpy().tobytes())
     h.update(ds.y.numpy().astype(np.int8).tobytes())
     return h.hexdigest()[:16]
 
-# %% ../nbs/00_data.ipynb #d2dbf29c
+# %% ../nbs/00_data.ipynb #08c89e95
 def load_image_folder(root:Path|str, # folder with REAL/ and FAKE/ (FAKE/<generator>/... optional)
                       progress:bool=True)->ImageSet:
     "Every image under `root`/REAL and `root`/FAKE, any size or format, reduced to 32x32 as for prediction."
@@ -512,14 +699,14 @@ def load_image_folder(root:Path|str, # folder with REAL/ and FAKE/ (FAKE/<genera
                     [os.path.relpath(files[i], root) for i in keep], hashes, str(root), 'external',
                     problems=[list(q) for q in problems])
 
-# %% ../nbs/00_data.ipynb #441a5995
+# %% ../nbs/00_data.ipynb #87016ac9
 def source_of(name:str # a name from `load_image_folder`, e.g. 'FAKE/glid3_xl/0001.png'
              )->str:
     "'REAL', or the generator of a fake: its sub-folder of FAKE/, else 'FAKE'."
     parts = Path(name).parts
     return 'REAL' if parts[0] == LABELS[REAL] else parts[1] if len(parts) > 2 else LABELS[FAKE]
 
-# %% ../nbs/00_data.ipynb #06f2eb67
+# %% ../nbs/00_data.ipynb #487a0e04
 def _header_facts(path:str)->tuple:
     "(size, mode, digest of the JPEG quantisation tables or None) of one image, from its header."
     try:
@@ -529,7 +716,7 @@ def _header_facts(path:str)->tuple:
             return f'{im.size[0]}x{im.size[1]}', im.mode, qd
     except Exception: return None, None, None
 
-# %% ../nbs/00_data.ipynb #11a6e60e
+# %% ../nbs/00_data.ipynb #3e270d28
 @dataclass
 class Audit:
     "What `audit` found: a summary dict and the per-split/label/class counts table."
@@ -539,7 +726,7 @@ class Audit:
         rows = '\n'.join(f'| {k} | {v} |' for k, v in self.summary.items())
         return f'| check | result |\n|---|---|\n{rows}'
 
-# %% ../nbs/00_data.ipynb #cbcd546c
+# %% ../nbs/00_data.ipynb #d77d92bc
 def _header_summary(sets:dict)->dict:
     "Sizes, modes and JPEG table sets per label, from every file's header, and whether REAL and FAKE share tables."
     facts, s = {label: Counter() for label in LABELS}, {}
@@ -555,7 +742,7 @@ def _header_summary(sets:dict)->dict:
     s['REAL and FAKE share JPEG tables'] = set(s['REAL JPEG table sets']) == set(s['FAKE JPEG table sets'])
     return s
 
-# %% ../nbs/00_data.ipynb #c63e83fd
+# %% ../nbs/00_data.ipynb #2302f6a2
 def audit(sets:dict, # {'train': ImageSet, 'test': ImageSet}
           headers:bool=True, # also read every file's header (sizes, modes, JPEG tables)
          )->Audit:
@@ -580,7 +767,7 @@ def audit(sets:dict, # {'train': ImageSet, 'test': ImageSet}
     counts = pd.concat(rows).reset_index().set_index(['split', 'class'])
     return Audit(s, counts)
 
-# %% ../nbs/00_data.ipynb #2a8bf197
+# %% ../nbs/00_data.ipynb #2dace0b4
 def _first_occurrences(h:torch.Tensor)->torch.Tensor:
     "Mask of the first item of each distinct value of `h`."
     _, inv = h.unique(return_inverse=True)
@@ -589,7 +776,7 @@ def _first_occurrences(h:torch.Tensor)->torch.Tensor:
     keep = torch.zeros(len(h), dtype=torch.bool); keep[first] = True
     return keep
 
-# %% ../nbs/00_data.ipynb #43685154
+# %% ../nbs/00_data.ipynb #3de50e92
 def drop_duplicates(train:ImageSet, test:ImageSet|None=None)->tuple:
     "`train` and `test` with one copy per image, and without the test images that also occur in train."
     train = train.subset(_first_occurrences(train.hashes))
@@ -597,14 +784,14 @@ def drop_duplicates(train:ImageSet, test:ImageSet|None=None)->tuple:
     test = test.subset(_first_occurrences(test.hashes))
     return train, test.subset(~torch.from_numpy(np.isin(test.hashes.numpy(), train.hashes.numpy())))
 
-# %% ../nbs/00_data.ipynb #bd2746a0
+# %% ../nbs/00_data.ipynb #4e267b9d
 def _per_image(level, n:int)->torch.Tensor:
     "`level` (a number, or one per image) as a float tensor of `n` values."
     t = torch.as_tensor(level, dtype=torch.float64).flatten()
     if len(t) not in (1, n): raise ValueError(f'{len(t)} levels for {n} images: give one level, or one per image')
     return t.expand(n) if len(t) == 1 else t
 
-# %% ../nbs/00_data.ipynb #695ff91b
+# %% ../nbs/00_data.ipynb #c5dd444b
 def _by_level(x:torch.Tensor, level, f)->torch.Tensor:
     "`f(images, level)` applied to each group of images of `x` that share a level; uint8 out."
     lv, out = _per_image(level, len(x)), torch.empty_like(x)
@@ -613,7 +800,7 @@ def _by_level(x:torch.Tensor, level, f)->torch.Tensor:
         out[i] = f(x[i], v)
     return out
 
-# %% ../nbs/00_data.ipynb #37df783e
+# %% ../nbs/00_data.ipynb #d3d9f1d0
 def jpeg_roundtrip(x:torch.Tensor, # uint8 (N,3,H,W)
                    quality, # 1..100, one for all images or one per image
                    g=None)->torch.Tensor:
@@ -622,7 +809,7 @@ def jpeg_roundtrip(x:torch.Tensor, # uint8 (N,3,H,W)
     if len(q) and not ((q >= 1) & (q <= 100)).all(): raise ValueError(f'JPEG quality must be in 1..100, got {quality}')
     return _by_level(x, q, lambda xs, v: torch.stack(decode_jpeg(encode_jpeg(list(xs), quality=int(v)))))
 
-# %% ../nbs/00_data.ipynb #1dc6b369
+# %% ../nbs/00_data.ipynb #8c08641b
 def gaussian_blur(x:torch.Tensor, # images (N,C,H,W): uint8, or float
                   sigma, # standard deviation in pixels (> 0), one for all images or one per image
                   g=None)->torch.Tensor:
@@ -639,7 +826,7 @@ def gaussian_blur(x:torch.Tensor, # images (N,C,H,W): uint8, or float
     xf = F.conv2d(F.conv2d(xf, k[:, None, :, None], groups=n * c), k[:, None, None, :], groups=n * c).reshape(n, c, h, w)
     return xf.round_().clamp_(0, 255).to(torch.uint8) if x.dtype == torch.uint8 else xf.to(x.dtype)
 
-# %% ../nbs/00_data.ipynb #aa8e0d57
+# %% ../nbs/00_data.ipynb #67c4d90a
 def add_noise(x:torch.Tensor, # uint8 (N,C,H,W)
               sigma, # standard deviation as a fraction of 255, one for all images or one per image
               g:torch.Generator|None=None)->torch.Tensor:
@@ -648,7 +835,7 @@ def add_noise(x:torch.Tensor, # uint8 (N,C,H,W)
     noise = torch.randn(x.shape, generator=g).to(x.device)
     return (x.float() + noise * s.to(x.device)).round_().clamp_(0, 255).to(torch.uint8)
 
-# %% ../nbs/00_data.ipynb #d1b6ce46
+# %% ../nbs/00_data.ipynb #4b05ed0c
 def rescale_roundtrip(x:torch.Tensor, # uint8 (N,C,H,W)
                       scale, # factor in (0, 1], one for all images or one per image
                       g=None)->torch.Tensor:
@@ -660,10 +847,10 @@ def rescale_roundtrip(x:torch.Tensor, # uint8 (N,C,H,W)
         return xf.round_().clamp_(0, 255).to(torch.uint8)
     return _by_level(x, scale, down_up)
 
-# %% ../nbs/00_data.ipynb #13ea6cff
+# %% ../nbs/00_data.ipynb #b0633c88
 TRANSFORMS = {'jpeg': jpeg_roundtrip, 'blur': gaussian_blur, 'noise': add_noise, 'rescale': rescale_roundtrip}
 
-# %% ../nbs/00_data.ipynb #e4ac7600
+# %% ../nbs/00_data.ipynb #11ae8b13
 class Batches:
     "In-memory loader of (images, labels) batches from an `ImageSet`, on a device, channels_last."
     def __init__(self, ds:ImageSet, bs:int=256, # batch size
@@ -714,7 +901,7 @@ class Batches:
         yield from self.epoch_batches(self.epoch)
         self.epoch += 1
 
-# %% ../nbs/00_data.ipynb #f9013ab1
+# %% ../nbs/00_data.ipynb #d171509d
 def show_batch(ds:ImageSet, n:int=24, # number of images
                ncols:int=8, seed:int=0, # which images: a seeded random sample
                title:str|None=None):
@@ -733,7 +920,7 @@ def show_batch(ds:ImageSet, n:int=24, # number of images
     fig.tight_layout()
     return fig
 
-# %% ../nbs/00_data.ipynb #606c3db0
+# %% ../nbs/00_data.ipynb #09b5516d
 def bench_loading(root:Path|str, splits=SPLITS, reference:bool=True)->pd.DataFrame:
     "Images/s to load `splits` cold, cached, and with ImageFolder + PIL + DataLoader (the reference's way)."
     import torchvision
@@ -741,7 +928,7 @@ def bench_loading(root:Path|str, splits=SPLITS, reference:bool=True)->pd.DataFra
     rows = []
     for split in splits:
         files, _ = list_split(root, split)
-        (cache_dir()/'decoded'/f'{split}-{split_fingerprint(files)}.pt').unlink(missing_ok=True)
+        _cache_path(Path(root), split, split_fingerprint(files)).unlink(missing_ok=True)
         for how in ('cold', 'cached'):
             t0 = time.perf_counter(); n = len(load_split(root, split, progress=False))
             rows.append(dict(split=split, method=f'cifake_nb {how}', images=n, seconds=time.perf_counter() - t0))

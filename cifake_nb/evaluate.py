@@ -9,7 +9,7 @@ __all__ = ['CORRUPTIONS', 'plot_confusion', 'plot_roc_pr', 'dedup_mask', 'metric
            'report_folder', 'save_figure', 'test_part', 'calibration_part', 'robustness_part', 'external_part',
            'report_head', 'write_report']
 
-# %% ../nbs/03_evaluate.ipynb #6db3c4c7
+# %% ../nbs/03_evaluate.ipynb #6db16946
 import os, json, math, tempfile
 from pathlib import Path
 import numpy as np
@@ -26,7 +26,7 @@ from .model import (METRICS, load_checkpoint, to_plain, pick_device, predict_pro
                              choose_threshold)
 from .train import plot_history
 
-# %% ../nbs/03_evaluate.ipynb #2bcb8312
+# %% ../nbs/03_evaluate.ipynb #52207837
 def plot_confusion(y, p, threshold:float=0.5, # the decision threshold
                    ax=None, title:str|None=None):
     "Confusion matrix at `threshold` as a seaborn heatmap: counts and the share of each true label."
@@ -39,7 +39,7 @@ def plot_confusion(y, p, threshold:float=0.5, # the decision threshold
     ax.set_title(title or f'threshold {threshold:.3f}', fontsize=10)
     return ax
 
-# %% ../nbs/03_evaluate.ipynb #f03a113e
+# %% ../nbs/03_evaluate.ipynb #3733ccbb
 def plot_roc_pr(curves:dict, # {name: (y, p)}, one line per entry
                 threshold:float=0.5, # operating point marked on each curve
                ):
@@ -57,7 +57,7 @@ def plot_roc_pr(curves:dict, # {name: (y, p)}, one line per entry
     fig.tight_layout()
     return fig
 
-# %% ../nbs/03_evaluate.ipynb #37a1a267
+# %% ../nbs/03_evaluate.ipynb #4c8b3d08
 def dedup_mask(test:ImageSet, # the test split
                train:ImageSet|None=None, # the train split; None: remove copies within test only
               )->np.ndarray:
@@ -65,14 +65,14 @@ def dedup_mask(test:ImageSet, # the test split
     kept = drop_duplicates(train, test)[1] if train is not None else drop_duplicates(test)[0]
     return np.isin(np.array(test.names, dtype=object), np.array(kept.names, dtype=object))
 
-# %% ../nbs/03_evaluate.ipynb #ee0a1b21
+# %% ../nbs/03_evaluate.ipynb #0cc5641e
 def metrics_table(y, p, masks:dict, # {name: boolean mask over y}
                   threshold:float=0.5)->pd.DataFrame:
     "`binary_metrics` of each masked subset of (y, p), one row per mask."
     y, p = np.asarray(y), np.asarray(p)
     return pd.DataFrame.from_dict({k: binary_metrics(y[m], p[m], threshold) for k, m in masks.items()}, orient='index')
 
-# %% ../nbs/03_evaluate.ipynb #9bb1df1a
+# %% ../nbs/03_evaluate.ipynb #936bf930
 def per_class(y, p, cls, # true labels, P(FAKE), CIFAR-10 class ids (-1: unknown)
               threshold:float=0.5)->pd.DataFrame:
     "Per CIFAR-10 class: counts, accuracy on its real images, accuracy on its fakes, and its ROC-AUC."
@@ -88,7 +88,7 @@ def per_class(y, p, cls, # true labels, P(FAKE), CIFAR-10 class ids (-1: unknown
             roc_auc=skm.roc_auc_score(y[i], p[i]) if r.any() and f.any() else math.nan)
     return pd.DataFrame.from_dict(rows, orient='index')
 
-# %% ../nbs/03_evaluate.ipynb #3f355691
+# %% ../nbs/03_evaluate.ipynb #ffb79d7e
 def plot_per_class(tab:pd.DataFrame, # from `per_class`
                    title:str='accuracy per CIFAR-10 class'):
     "Grouped bars: accuracy on the real and on the fake images of each class."
@@ -100,7 +100,7 @@ def plot_per_class(tab:pd.DataFrame, # from `per_class`
     ax.legend(loc='upper left', bbox_to_anchor=(1, 1), title='accuracy on'); fig.tight_layout()
     return fig
 
-# %% ../nbs/03_evaluate.ipynb #d2193430
+# %% ../nbs/03_evaluate.ipynb #3004ede5
 def calibration_bins(y, p, n_bins:int=15 # equal-width bins of P(FAKE) over [0, 1]
                     )->pd.DataFrame:
     "Per bin of P(FAKE): its range, the number of images, their mean P(FAKE) and the share that is fake."
@@ -112,14 +112,14 @@ def calibration_bins(y, p, n_bins:int=15 # equal-width bins of P(FAKE) over [0, 
         return pd.DataFrame(dict(lo=edges[:-1], hi=edges[1:], n=n,
                                  mean_p=np.bincount(b, p, n_bins) / n, frac_fake=np.bincount(b, y, n_bins) / n))
 
-# %% ../nbs/03_evaluate.ipynb #75284762
+# %% ../nbs/03_evaluate.ipynb #a6e45934
 def expected_calibration_error(y, p, n_bins:int=15)->float:
     "ECE of P(FAKE): the image-weighted mean over bins of |mean P(FAKE) - share of fakes|."
     t = calibration_bins(y, p, n_bins)
     t = t[t.n > 0]
     return float((t.n * (t.mean_p - t.frac_fake).abs()).sum() / t.n.sum())
 
-# %% ../nbs/03_evaluate.ipynb #9fe37459
+# %% ../nbs/03_evaluate.ipynb #fed12fd5
 def plot_reliability(curves:dict, # {name: (y, p)}
                      n_bins:int=15):
     "Reliability diagram (share of fakes against mean P(FAKE) per bin) and the histogram of P(FAKE)."
@@ -134,7 +134,7 @@ def plot_reliability(curves:dict, # {name: (y, p)}
     fig.tight_layout()
     return fig
 
-# %% ../nbs/03_evaluate.ipynb #e24ee367
+# %% ../nbs/03_evaluate.ipynb #e80a694d
 def run_validation_images(meta:dict, # the metadata of a checkpoint (from `load_checkpoint`)
                           root       # the dataset root of its train split (see `get_cifake`)
                          )->ImageSet|None:
@@ -147,7 +147,7 @@ def run_validation_images(meta:dict, # the metadata of a checkpoint (from `load_
         print('Warning: these are not the validation images of the run (was it trained on other data?)')
     return valid_ds
 
-# %% ../nbs/03_evaluate.ipynb #4573b027
+# %% ../nbs/03_evaluate.ipynb #9284b39c
 CORRUPTIONS = {'jpeg': (90, 70, 50, 30, 10), 'blur': (0.5, 1.0, 2.0), 'noise': (0.02, 0.05, 0.1),
                'rescale': (0.75, 0.5, 0.25)}
 
@@ -162,7 +162,7 @@ def corrupt(x:torch.Tensor, # uint8 images (N,3,H,W)
     g = torch.Generator().manual_seed(seed)
     return torch.cat([TRANSFORMS[kind](c, level, g) for c in x.split(chunk)]) if len(x) else x.clone()
 
-# %% ../nbs/03_evaluate.ipynb #ddddbcc7
+# %% ../nbs/03_evaluate.ipynb #12ea1de9
 def robustness(model, ds:ImageSet, # images to corrupt (a few thousand are plenty)
                corruptions:dict|None=None, # {kind: levels}; default CORRUPTIONS
                threshold:float=0.5, bs:int=512,
@@ -182,7 +182,7 @@ def robustness(model, ds:ImageSet, # images to corrupt (a few thousand are plent
     df['d_roc_auc'] = df.roc_auc - df.roc_auc[0]
     return df
 
-# %% ../nbs/03_evaluate.ipynb #ac14b133
+# %% ../nbs/03_evaluate.ipynb #24d17ef2
 def plot_robustness(df:pd.DataFrame, # from `robustness`
                     title:str='robustness'):
     "Accuracy, ROC-AUC and share called FAKE against the level of each corruption; dashed: clean."
@@ -201,7 +201,7 @@ def plot_robustness(df:pd.DataFrame, # from `robustness`
     axs[0, 0].legend(fontsize=8); fig.suptitle(title); fig.tight_layout()
     return fig
 
-# %% ../nbs/03_evaluate.ipynb #58ea5deb
+# %% ../nbs/03_evaluate.ipynb #f21f0811
 def confident_mistakes(y, p, threshold:float=0.5, k:int=8 # mistakes per direction
                       )->dict:
     "Indices of the `k` most confident mistakes each way: REAL called FAKE (highest P first), FAKE called REAL (lowest first)."
@@ -210,7 +210,7 @@ def confident_mistakes(y, p, threshold:float=0.5, k:int=8 # mistakes per directi
     return {'REAL called FAKE': rf[np.argsort(-p[rf], kind='stable')][:k],
             'FAKE called REAL': fr[np.argsort(p[fr], kind='stable')][:k]}
 
-# %% ../nbs/03_evaluate.ipynb #c2d6992e
+# %% ../nbs/03_evaluate.ipynb #7d0bca6b
 def show_mistakes(ds:ImageSet, p, threshold:float=0.5, k:int=8):
     "Two rows of images: the most confident mistakes in each direction, with P(FAKE) and the class."
     worst = confident_mistakes(ds.y, p, threshold, k)
@@ -225,11 +225,15 @@ def show_mistakes(ds:ImageSet, p, threshold:float=0.5, k:int=8):
     fig.suptitle(f'most confident mistakes at threshold {threshold:.3f}', fontsize=10); fig.tight_layout()
     return fig
 
-# %% ../nbs/03_evaluate.ipynb #7f8bbfb8
+# %% ../nbs/03_evaluate.ipynb #f9e6f555
 def external_eval(model, root:Path|str|ImageSet, # a folder for `load_image_folder`, or what it returned
                   threshold:float=0.5, bs:int=512, progress:bool=True)->pd.DataFrame:
     "ROC-AUC, accuracy, fakes caught and real photos called fake: all generators, then each generator."
     ds = root if isinstance(root, ImageSet) else load_image_folder(root, progress=progress)
+    if len(ds) == 0: raise DataError(f'no readable images in {ds.root}: nothing to evaluate')
+    if missing := [LABELS[l] for l in (REAL, FAKE) if not (ds.y == l).any()]:
+        print(f"note: {ds.root} holds no readable {missing[0]} image: the figures that need both kinds (ROC-AUC, and "
+              f"{'the real photos called fake' if missing[0] == 'REAL' else 'the fakes caught'}) are undefined (NaN)")
     y, p = ds.y.numpy(), predict_proba(model, ds, bs)
     src = np.array([source_of(n) for n in ds.names])
     real = y == REAL
@@ -238,17 +242,17 @@ def external_eval(model, root:Path|str|ImageSet, # a folder for `load_image_fold
         f = ~real if gen == 'all generators' else src == gen
         m = binary_metrics(y[f | real], p[f | real], threshold)
         rows[gen] = dict(n_fake=m['n_fake'], n_real=m['n_real'], roc_auc=m['roc_auc'], accuracy=m['accuracy'],
-                         fakes_caught=m['recall'], real_called_fake=m['fp'] / max(m['n_real'], 1))
+                         fakes_caught=m['recall'], real_called_fake=m['fp'] / m['n_real'] if m['n_real'] else math.nan)
     return pd.DataFrame.from_dict(rows, orient='index')
 
-# %% ../nbs/03_evaluate.ipynb #ddf5a41e
+# %% ../nbs/03_evaluate.ipynb #2fe04267
 def is_report_folder(out:Path)->bool:
     "Whether `out` holds a report written by `write_report` (its metrics.json says so) or a training run."
     if (out/'best.pt').is_file() or (out/'last.pt').is_file(): return True
     try: return 'headline' in json.loads((out/'metrics.json').read_text())
     except (OSError, ValueError): return False
 
-# %% ../nbs/03_evaluate.ipynb #a4047354
+# %% ../nbs/03_evaluate.ipynb #4a605bb9
 def report_folder(out)->Path:
     "`out`, created, if a report may be written there: a new or empty folder, an earlier report's, or a training run's."
     out = Path(out)
@@ -263,14 +267,14 @@ def report_folder(out)->Path:
     except OSError as e: raise DataError(f"cannot write the report in {out} ({e.strerror}): choose a writable folder with --out") from None
     return out
 
-# %% ../nbs/03_evaluate.ipynb #50083c67
+# %% ../nbs/03_evaluate.ipynb #0ee5ad1a
 def save_figure(fig, out:Path, name:str)->str:
     "Save `fig` as `out`/`name`.png, close it, and return the file name."
     atomic_write(out/f'{name}.png', lambda f: fig.savefig(f, format='png', dpi=110, bbox_inches='tight'))
     plt.close(fig)
     return f'{name}.png'
 
-# %% ../nbs/03_evaluate.ipynb #98e8b538
+# %% ../nbs/03_evaluate.ipynb #f6d7d09a
 def test_part(p, test_ds:ImageSet, dd:np.ndarray, thr:float, out:Path, alt_thr:float|None=None, against_train:bool=True)->tuple:
     "The test-split part of a report, given P(FAKE) and the deduplicated mask `dd`: (its metrics, its markdown lines)."
     masks = {'full': np.ones(len(test_ds), bool), 'deduplicated': dd}
@@ -295,7 +299,7 @@ def test_part(p, test_ds:ImageSet, dd:np.ndarray, thr:float, out:Path, alt_thr:f
           f"![per class]({f['per_class']})", '', '## Most confident mistakes', '', f"![mistakes]({f['mistakes']})", '']
     return res, md
 
-# %% ../nbs/03_evaluate.ipynb #2a4021ad
+# %% ../nbs/03_evaluate.ipynb #49c6d784
 def calibration_part(curves:dict, out:Path)->tuple:
     "The calibration part of a report from {name: (y, p)}: (its metrics, its markdown lines)."
     res = {f'ece_{k}': expected_calibration_error(*v) for k, v in curves.items()}
@@ -303,7 +307,7 @@ def calibration_part(curves:dict, out:Path)->tuple:
     return (dict(calibration=res, figures={'reliability': name}),
             ['## Calibration', '', ', '.join(f'{k}: {v:.4f}' for k, v in res.items()), '', f"![reliability]({name})", ''])
 
-# %% ../nbs/03_evaluate.ipynb #c55448ba
+# %% ../nbs/03_evaluate.ipynb #dc4d7f09
 def robustness_part(model, ds:ImageSet, thr:float, out:Path, corruptions=None, bs:int=512, progress:bool=True)->tuple:
     "The robustness part of a report, on the images `ds`: (its metrics, its markdown lines)."
     rob = robustness(model, ds, corruptions, thr, bs, progress)
@@ -312,7 +316,7 @@ def robustness_part(model, ds:ImageSet, thr:float, out:Path, corruptions=None, b
             ['## Robustness', '', f"Accuracy and ROC-AUC on {len(ds):,} deduplicated test images, clean and corrupted.", '',
              markdown_table(rob), '', f"![robustness]({name})", ''])
 
-# %% ../nbs/03_evaluate.ipynb #0b8c94f3
+# %% ../nbs/03_evaluate.ipynb #5634d3b9
 def external_part(model, external, thr:float, bs:int=512, progress:bool=True)->tuple:
     "The part of a report on images from outside CIFAKE: (its metrics, its markdown lines)."
     ext = external_eval(model, external, thr, bs, progress)
@@ -322,7 +326,7 @@ def external_part(model, external, thr:float, bs:int=512, progress:bool=True)->t
              markdown_table(ext.rename_axis('generator').reset_index()), '',
              'These figures, not the CIFAKE test figures, say how the detector does on images from outside CIFAKE.', ''])
 
-# %% ../nbs/03_evaluate.ipynb #b5044e2b
+# %% ../nbs/03_evaluate.ipynb #864b7cb0
 def report_head(ckpt_path, meta:dict, test_ds:ImageSet, alt:dict|None)->tuple:
     "The head of a report: (its metrics, its markdown lines)."
     thr = float(meta['threshold'])
@@ -336,7 +340,7 @@ def report_head(ckpt_path, meta:dict, test_ds:ImageSet, alt:dict|None)->tuple:
            f"P(FAKE) >= {thr:.4f} (chosen on {source}; the evaluation does not change it).", '']
     return res, md
 
-# %% ../nbs/03_evaluate.ipynb #e5d10f85
+# %% ../nbs/03_evaluate.ipynb #e4f8ef1e
 def write_report(out:Path|str, # folder for metrics.json, report.md and the figures (see `report_folder`)
                  ckpt_path:Path|str, # checkpoint to evaluate: read, never written
                  test_ds:ImageSet, # the official test split
@@ -349,8 +353,11 @@ def write_report(out:Path|str, # folder for metrics.json, report.md and the figu
                  progress:bool=True)->dict:
     "Evaluate the checkpoint and write `out`/metrics.json, report.md and PNG figures; return the metrics."
     out = report_folder(out)
+    if len(test_ds) == 0: raise DataError(f'no readable test images in {test_ds.root}: nothing to evaluate')
     model, meta = load_checkpoint(ckpt_path, pick_device(device))
     thr, notes = float(meta['threshold']), []
+    if missing := [LABELS[l] for l in (REAL, FAKE) if not (test_ds.y == l).any()]:
+        notes.append(f'The test images hold no {missing[0]} image: the figures that need both kinds are undefined and shown as —.')
     if train_ds is None:
         try: train_ds = load_split(test_ds.root, 'train', progress=progress)
         except DataError: notes.append('No train split was found beside the test split: only the copies inside test were removed, not the images leaked from train.')

@@ -9,7 +9,7 @@ __all__ = ['STEMS', 'AMPS', 'METRICS', 'THRESHOLD_CRITERIA', 'CHECKPOINT_FORMAT'
            'binary_metrics', 'choose_threshold', 'CheckpointError', 'to_plain', 'save_checkpoint', 'load_checkpoint',
            'checkpoint_summary']
 
-# %% ../nbs/01_model.ipynb #d6e704f0
+# %% ../nbs/01_model.ipynb #1c7e6fc4
 import copy, dataclasses, enum, math, os, platform, time
 from collections.abc import Mapping
 from datetime import date, datetime, timezone
@@ -24,7 +24,7 @@ from sklearn import metrics as skm
 import cifake_nb
 from .data import MEAN, STD, REAL, FAKE, ImageSet, atomic_write
 
-# %% ../nbs/01_model.ipynb #56fa0e7a
+# %% ../nbs/01_model.ipynb #8e93f790
 class Normalize(nn.Module):
     "Scale uint8 images to [0,1], then subtract `mean` and divide by `std` per channel."
     def __init__(self,
@@ -40,7 +40,7 @@ class Normalize(nn.Module):
             raise TypeError(f"Normalize expects uint8 (0..255) or float ([0,1]) images, got {x.dtype}")
         return (x - self.mean) / self.std
 
-# %% ../nbs/01_model.ipynb #9c600f89
+# %% ../nbs/01_model.ipynb #12bd466e
 class Detector(nn.Module):
     "Normalize -> ResNet `body` -> one logit per image (positive means FAKE)."
     arch = 'resnet18'
@@ -54,7 +54,7 @@ class Detector(nn.Module):
 
     def forward(self, x): return self.body(self.norm(x)).flatten()
 
-# %% ../nbs/01_model.ipynb #32c88ade
+# %% ../nbs/01_model.ipynb #628706d5
 class PretrainedWeightsUnavailable(RuntimeError):
     "The ImageNet weights for ResNet-18 could not be loaded (usually: no network and no cached copy)."
 
@@ -70,7 +70,7 @@ def imagenet_state_dict(progress:bool=False # show a download progress bar
             f"Train from scratch with pretrained=False, or download that file elsewhere and place it at {cached}"
         ) from e
 
-# %% ../nbs/01_model.ipynb #0894f4be
+# %% ../nbs/01_model.ipynb #9321d87b
 STEMS = ('imagenet', 'cifar', 'cifar_pool', 'cifar_s2')
 
 def create_model(stem:str='imagenet',     # 'imagenet' (7x7/2 conv + max-pool), 'cifar' (3x3/1 conv, no pool), 'cifar_pool' (3x3/1 + max-pool), 'cifar_s2' (3x3/2, no pool)
@@ -92,7 +92,7 @@ def create_model(stem:str='imagenet',     # 'imagenet' (7x7/2 conv + max-pool), 
         assert not unexpected and all(k.startswith(skip) for k in missing), (missing, unexpected)
     return Detector(body, stem, mean, std)
 
-# %% ../nbs/01_model.ipynb #8c77ae02
+# %% ../nbs/01_model.ipynb #a8bad9c7
 def count_params(model:nn.Module) -> int:
     "Number of parameters (weights and biases) in `model`."
     return sum(p.numel() for p in model.parameters())
@@ -109,7 +109,7 @@ def count_macs(model:nn.Module, # the model to measure
     finally: model.train(was_training)
     return fc.get_total_flops() // 2
 
-# %% ../nbs/01_model.ipynb #f2efa574
+# %% ../nbs/01_model.ipynb #8b53809a
 def throughput(model:nn.Module,       # measured on a copy, on the device of its parameters
                train:bool=False,       # time forward+backward+SGD steps instead of inference
                bs:int=64,              # batch size
@@ -138,7 +138,7 @@ def throughput(model:nn.Module,       # measured on a copy, on the device of its
     sync()
     return bs * steps / (time.perf_counter() - t0)
 
-# %% ../nbs/01_model.ipynb #c1986167
+# %% ../nbs/01_model.ipynb #fe44c46b
 def pick_device(device=None # 'auto'/None, 'cpu', 'cuda', 'cuda:1', 'mps', or a torch.device
                )->torch.device:
     "The device to run on: `device` checked against this machine, or the best one available for 'auto'."
@@ -155,13 +155,13 @@ def pick_device(device=None # 'auto'/None, 'cpu', 'cuda', 'cuda:1', 'mps', or a 
     if dev.type not in ('cpu', 'cuda', 'mps'): raise ValueError(f"device {device!r} is not supported: use 'auto', 'cpu', 'cuda' or 'mps'")
     return dev
 
-# %% ../nbs/01_model.ipynb #da4f1269
+# %% ../nbs/01_model.ipynb #e9bdc89d
 def cpu_has_bf16()->bool:
     "Whether this CPU computes bfloat16 natively (AVX512-BF16 or AMX): there bf16 autocast speeds training up."
     probes = [getattr(torch.cpu, n, None) for n in ('_is_avx512_bf16_supported', '_is_amx_tile_supported')]
     return any(f() for f in probes if f is not None)
 
-# %% ../nbs/01_model.ipynb #7a95197e
+# %% ../nbs/01_model.ipynb #81406f8f
 AMPS = ('auto', 'bf16', 'fp16', 'off')
 
 def amp_dtype(amp:str, # 'auto', 'bf16', 'fp16' or 'off'
@@ -176,12 +176,12 @@ def amp_dtype(amp:str, # 'auto', 'bf16', 'fp16' or 'off'
     if dev.type != 'cuda': return None
     return torch.bfloat16 if torch.cuda.get_device_capability(dev)[0] >= 8 else torch.float16
 
-# %% ../nbs/01_model.ipynb #a7af9179
+# %% ../nbs/01_model.ipynb #cf049bff
 def autocast(device, dtype:torch.dtype|None):
     "The autocast context for `dtype` on `device`; `None` runs in full precision."
     return torch.autocast(torch.device(device).type, dtype=dtype or torch.float32, enabled=dtype is not None)
 
-# %% ../nbs/01_model.ipynb #b57932da
+# %% ../nbs/01_model.ipynb #c10534f4
 @torch.inference_mode()
 def predict_logits(model:nn.Module, # a `Detector`; it stays on its device and in its mode
                    x,                # an `ImageSet`, or images (N,3,H,W) as uint8 0..255 or float in [0,1], on any device
@@ -201,7 +201,7 @@ def predict_logits(model:nn.Module, # a `Detector`; it stays on its device and i
     finally: model.train(was_training)
     return torch.cat(out) if out else torch.empty(0)
 
-# %% ../nbs/01_model.ipynb #969826ed
+# %% ../nbs/01_model.ipynb #092292d7
 def predict_proba(model:nn.Module, # a `Detector` (from `create_model` or `load_checkpoint`), on any device
                   x,                # an `ImageSet`, or images (N,3,H,W) as uint8 0..255 or float in [0,1]
                   bs:int=512,       # images per batch
@@ -211,7 +211,7 @@ def predict_proba(model:nn.Module, # a `Detector` (from `create_model` or `load_
     model.to(memory_format=torch.channels_last)
     return torch.sigmoid(predict_logits(model, x, bs, amp)).double().numpy()
 
-# %% ../nbs/01_model.ipynb #7b878e99
+# %% ../nbs/01_model.ipynb #5f7c7d4b
 METRICS = ('accuracy', 'precision', 'recall', 'f1', 'roc_auc', 'average_precision')
 
 def binary_metrics(y, # true labels (FAKE=1, REAL=0)
@@ -221,16 +221,17 @@ def binary_metrics(y, # true labels (FAKE=1, REAL=0)
     "Accuracy, precision, recall, F1 (FAKE positive) at `threshold`, ROC-AUC, average precision and the counts."
     y, p = np.asarray(y).astype(int), np.asarray(p, dtype=np.float64)
     pred = (p >= threshold).astype(int)
-    tn, fp, fn, tp = skm.confusion_matrix(y, pred, labels=[REAL, FAKE]).ravel()
+    tn, fp, fn, tp = skm.confusion_matrix(y, pred, labels=[REAL, FAKE]).ravel() if len(y) else (0, 0, 0, 0)
     both = len(np.unique(y)) == 2       # rankings need both labels
     return dict(n=len(y), n_real=int((y == REAL).sum()), n_fake=int((y == FAKE).sum()), threshold=float(threshold),
-                accuracy=skm.accuracy_score(y, pred), precision=skm.precision_score(y, pred, zero_division=0),
-                recall=skm.recall_score(y, pred, zero_division=0), f1=skm.f1_score(y, pred, zero_division=0),
+                accuracy=skm.accuracy_score(y, pred) if len(y) else math.nan,
+                precision=tp / (tp + fp) if tp + fp else math.nan, recall=tp / (tp + fn) if tp + fn else math.nan,
+                f1=2 * tp / (2 * tp + fp + fn) if tp + fp + fn else math.nan,
                 roc_auc=skm.roc_auc_score(y, p) if both else math.nan,
                 average_precision=skm.average_precision_score(y, p) if both else math.nan,
                 tn=int(tn), fp=int(fp), fn=int(fn), tp=int(tp))
 
-# %% ../nbs/01_model.ipynb #27f2f2e6
+# %% ../nbs/01_model.ipynb #78dfe3cc
 THRESHOLD_CRITERIA = ('balanced_accuracy', 'accuracy', 'f1')
 
 def choose_threshold(y_valid, # validation labels (never test labels)
@@ -251,13 +252,13 @@ def choose_threshold(y_valid, # validation labels (never test labels)
     lo = thr[i + 1] if i + 1 < len(thr) else 0.0
     return float((hi + lo) / 2) if i > 0 else float(np.nextafter(hi, 2))
 
-# %% ../nbs/01_model.ipynb #9018cd34
+# %% ../nbs/01_model.ipynb #00106a9b
 CHECKPOINT_FORMAT = 1
 
 class CheckpointError(ValueError):
     "A checkpoint file is missing, damaged, unsafe, or not compatible with this version of cifake_nb."
 
-# %% ../nbs/01_model.ipynb #f1c4febe
+# %% ../nbs/01_model.ipynb #77364f86
 def to_plain(o, json:bool=False):
     "`o` as values `torch.load(weights_only=True)` accepts (or, with `json`, values JSON accepts)."
     if isinstance(o, enum.Enum): return to_plain(o.value, json)
@@ -276,13 +277,13 @@ def to_plain(o, json:bool=False):
     if isinstance(o, (datetime, date)): return o.isoformat()
     raise TypeError(f"cannot store a {type(o).__name__} in a checkpoint: convert it to a str, number, list or dict")
 
-# %% ../nbs/01_model.ipynb #5d184ae3
+# %% ../nbs/01_model.ipynb #a6f62eb5
 def _unwrap(model):
     "The `Detector` inside a `torch.compile`d model."
     while hasattr(model, '_orig_mod'): model = model._orig_mod
     return model
 
-# %% ../nbs/01_model.ipynb #110690c2
+# %% ../nbs/01_model.ipynb #3f86e51a
 def save_checkpoint(path,                    # file to write (atomically); folders are created
                     model:nn.Module,         # a `Detector` from `create_model`, possibly `torch.compile`d
                     *,
@@ -308,7 +309,7 @@ def save_checkpoint(path,                    # file to write (atomically); folde
                 extra=to_plain(extra or {}))
     return atomic_write(path, lambda f: torch.save(ckpt, f))
 
-# %% ../nbs/01_model.ipynb #8c1655d6
+# %% ../nbs/01_model.ipynb #6e8b52ff
 def _load_file(path:Path):
     "What `torch.load(weights_only=True)` finds in `path`; a `CheckpointError` for a missing, foreign, unsafe or cut file."
     if not path.is_file(): raise CheckpointError(f"checkpoint {path} not found: train one with cifake_nb_train or pass --ckpt")
@@ -326,7 +327,7 @@ def _load_file(path:Path):
         raise CheckpointError(f"{path} is corrupt or truncated ({type(e).__name__}: {msg[:200]}); it was probably "
                               f"cut short by a crash or an interrupted copy: copy it again or retrain.") from None
 
-# %% ../nbs/01_model.ipynb #cf6805d0
+# %% ../nbs/01_model.ipynb #632e787e
 _REQUIRED = ('format', 'arch', 'stem', 'mean', 'std', 'threshold', 'state_dict')
 
 def _check_checkpoint(ckpt, path:Path)->dict:
@@ -347,9 +348,11 @@ def _check_checkpoint(ckpt, path:Path)->dict:
         raise CheckpointError(f"{path} holds a {ckpt['arch']!r} model, but cifake_nb builds {Detector.arch!r} only.")
     if ckpt['stem'] not in STEMS:
         raise CheckpointError(f"{path} has unknown stem {ckpt['stem']!r} (this cifake_nb knows {STEMS}): upgrade cifake_nb or retrain.")
+    if not (isinstance(ckpt['threshold'], (int, float)) and 0 <= ckpt['threshold'] <= 1):
+        raise CheckpointError(f"{path} has decision threshold {ckpt['threshold']!r}, not a probability in [0, 1]: the file was altered; retrain.")
     return ckpt
 
-# %% ../nbs/01_model.ipynb #e3c6ca70
+# %% ../nbs/01_model.ipynb #b4715e07
 def load_checkpoint(path,         # a file written by `save_checkpoint`
                     device='cpu'  # where to put the model
                    ) -> tuple[nn.Module, dict]:
@@ -363,9 +366,12 @@ def load_checkpoint(path,         # a file written by `save_checkpoint`
         detail = ' '.join(str(e).split())[:300]
         raise CheckpointError(f"the weights in {path} do not fit a resnet18 with the {ckpt['stem']!r} stem ({detail}); "
                               f"the file was altered or written by other code: re-save with save_checkpoint or retrain.") from None
+    if bad := [k for k, v in sd.items() if v.is_floating_point() and not torch.isfinite(v).all()]:
+        raise CheckpointError(f"{path} holds NaN or infinite weights ({bad[0]}{' and more' if len(bad) > 1 else ''}): "
+                              f"it scores nothing; it was saved from a diverged run or altered: retrain.")
     return model.to(device).eval(), ckpt
 
-# %% ../nbs/01_model.ipynb #1e1a8275
+# %% ../nbs/01_model.ipynb #0a868afd
 def checkpoint_summary(meta:dict # metadata returned by `load_checkpoint`
                       ) -> str:
     "One paragraph describing a checkpoint's model, threshold, training and provenance."

@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['Predictor', 'load_predictor', 'expand_inputs', 'to_pil', 'read_images', 'predict', 'save_cams', 'bench_predict']
 
-# %% ../nbs/05_predict.ipynb #6d089231
+# %% ../nbs/05_predict.ipynb #1ae58fc5
 import os, time, stat
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -20,7 +20,7 @@ from .data import REAL, FAKE, LABELS, IMG_SIZE, IMG_EXTS, reduce_image, decode_f
 from .model import load_checkpoint, checkpoint_summary, CheckpointError, predict_proba, pick_device
 from .gradcam import compute_cams, save_overlays
 
-# %% ../nbs/05_predict.ipynb #ac37952a
+# %% ../nbs/05_predict.ipynb #1bea7d0b
 @dataclass
 class Predictor:
     "A checkpoint ready for inference: model (eval, channels_last, on `device`), threshold, stem and metadata."
@@ -32,7 +32,7 @@ class Predictor:
     path: Path|None = None
     def __repr__(self): return f'Predictor({self.path}, on {self.device}): {checkpoint_summary(self.meta)}'
 
-# %% ../nbs/05_predict.ipynb #79fc1a48
+# %% ../nbs/05_predict.ipynb #81a80fd0
 def load_predictor(path=None, # a checkpoint file; default: $CIFAKE_NB_CKPT
                    device=None, # default: the best device (`model.pick_device`)
                   )->Predictor:
@@ -45,12 +45,12 @@ def load_predictor(path=None, # a checkpoint file; default: $CIFAKE_NB_CKPT
     model = model.to(memory_format=torch.channels_last).eval()
     return Predictor(model, float(meta['threshold']), meta['stem'], dev, meta, Path(path))
 
-# %% ../nbs/05_predict.ipynb #de8fbd24
+# %% ../nbs/05_predict.ipynb #a2d1e5ad
 def _is_path(o)->bool:
     "Whether `o` names a file or folder (a str or a path-like object)."
     return isinstance(o, (str, os.PathLike))
 
-# %% ../nbs/05_predict.ipynb #47a347cc
+# %% ../nbs/05_predict.ipynb #9a2e978d
 def expand_inputs(inputs)->list:
     "(name, source, error) for each image in `inputs`: paths, folders (recursive), PIL images, arrays or tensors."
     if _is_path(inputs) or isinstance(inputs, (Image.Image, np.ndarray, torch.Tensor)): inputs = [inputs]
@@ -70,7 +70,7 @@ def expand_inputs(inputs)->list:
         else: out.append((f'<image {k}>', o, None))
     return out
 
-# %% ../nbs/05_predict.ipynb #710432a1
+# %% ../nbs/05_predict.ipynb #adbc1c3a
 def to_pil(a)->Image.Image:
     "A PIL image (mode L, RGB or RGBA) from a PIL image, numpy array or tensor holding one image."
     if isinstance(a, Image.Image): return a
@@ -89,13 +89,13 @@ def to_pil(a)->Image.Image:
     else: raise ValueError(f'unsupported image array: dtype {a.dtype} (use uint8 0..255 or float in [0, 1])')
     return Image.fromarray(np.ascontiguousarray(a))
 
-# %% ../nbs/05_predict.ipynb #4238a939
+# %% ../nbs/05_predict.ipynb #80fb5c68
 def _decode_paths(paths:list)->tuple:
     "`data.decode_files` on `paths`: (images, indices of the decoded ones, problems)."
     x, keep, _, problems, _ = decode_files(paths, on_size='resize', chunk=max(len(paths), 1), progress=False)
     return x, keep, problems
 
-# %% ../nbs/05_predict.ipynb #39259cd3
+# %% ../nbs/05_predict.ipynb #3e827f74
 def read_images(items:list, # (name, source, error) from `expand_inputs`, sources not None
                )->tuple:
     "Decode a chunk of inputs: (uint8 (M,3,32,32) of the readable ones, their positions in `items`, {position: error})."
@@ -120,7 +120,7 @@ def read_images(items:list, # (name, source, error) from `expand_inputs`, source
     x = torch.stack([imgs[i] for i in ok]) if ok else torch.empty(0, 3, IMG_SIZE, IMG_SIZE, dtype=torch.uint8)
     return x, ok, errors
 
-# %% ../nbs/05_predict.ipynb #94b12baa
+# %% ../nbs/05_predict.ipynb #95f33306
 def _decoded_chunks(chunks:list, # lists of items from `expand_inputs`
                     prefetch:bool, # decode the next chunk in a thread while the caller works on this one
                    ):
@@ -134,7 +134,7 @@ def _decoded_chunks(chunks:list, # lists of items from `expand_inputs`
             if k + 1 < len(chunks): nxt = pool.submit(read_images, chunks[k + 1])
             yield res
 
-# %% ../nbs/05_predict.ipynb #565428a2
+# %% ../nbs/05_predict.ipynb #e67c4735
 def predict(detector:Predictor, # from `load_predictor`
             inputs, # file paths, folders, PIL images, arrays/tensors, or a list of those
             bs:int=256, # images per batch
@@ -152,13 +152,16 @@ def predict(detector:Predictor, # from `load_predictor`
     for idx, (x, ok, errs) in zip(tqdm(chunks, desc='predict', unit='batch', disable=not progress, leave=False), decoded):
         for j, e in errs.items(): errors[idx[j]] = e
         if ok: p[[idx[j] for j in ok]] = predict_proba(detector.model, x, bs=bs)
+    for i in np.flatnonzero(~np.isfinite(p) & np.array([e is None for e in errors], bool)):
+        errors[i] = 'the detector gave no finite score (its weights hold NaN or infinite values?)'
+    p[[e is not None for e in errors]] = np.nan
     fake = p >= detector.threshold
     df = pd.DataFrame(dict(path=[n for n, _, _ in items], p_fake=p,
                            label=[None if np.isnan(v) else LABELS[FAKE if f else REAL] for v, f in zip(p, fake)], error=errors))
     df.attrs['threshold'] = detector.threshold
     return df
 
-# %% ../nbs/05_predict.ipynb #b8a23ef1
+# %% ../nbs/05_predict.ipynb #94a10c44
 def save_cams(detector:Predictor, df:pd.DataFrame, # a table from `predict` on `inputs`
               inputs, # the same inputs as were given to `predict`
               outdir, # folder for the overlays
@@ -178,7 +181,7 @@ def save_cams(detector:Predictor, df:pd.DataFrame, # a table from `predict` on `
         for i, f in zip(idx, save_overlays(x, cams, outdir, names=names)): out[i] = str(f)
     return out
 
-# %% ../nbs/05_predict.ipynb #c5003ac0
+# %% ../nbs/05_predict.ipynb #be97561b
 def bench_predict(detector:Predictor, files:list, # image files
                   bs:int=256, repeats:int=3)->pd.DataFrame:
     "Images/s of the bare forward pass, of decoding, and of the full `predict` pipeline on the same `files`."

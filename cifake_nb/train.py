@@ -13,7 +13,7 @@ __all__ = ['OPTS', 'SCHEDS', 'MONITORS', 'PRESETS', 'STATE_KIND', 'RUN_FILES', '
            'plot_history', 'lr_find', 'mean_speed', 'tune', 'vs_first', 'bench_config', 'bench', 'bench_markdown',
            'notebooks_dir', 'runs_dir', 'notebook_checkpoint', 'quick_model']
 
-# %% ../nbs/02_train.ipynb #4e8b00e1
+# %% ../nbs/02_train.ipynb #7b81e1e9
 import os, json, math, time, hashlib, itertools, shutil, tempfile, contextlib
 from dataclasses import dataclass, field, asdict, replace, fields
 from datetime import datetime
@@ -32,7 +32,7 @@ from .model import (STEMS, AMPS, CheckpointError, create_model, save_checkpoint,
                              pick_device, amp_dtype, autocast, cpu_has_bf16, predict_logits, predict_proba,
                              binary_metrics, choose_threshold)
 
-# %% ../nbs/02_train.ipynb #b10daaa5
+# %% ../nbs/02_train.ipynb #d51e70ec
 OPTS, SCHEDS, MONITORS = ('adamw', 'adam', 'sgd'), ('onecycle', 'cosine', 'constant'), ('valid_loss', 'valid_acc')
 
 @dataclass
@@ -86,7 +86,7 @@ class TrainConfig:
             if not ok: raise ValueError(f"TrainConfig.{name} must be {want}, got {getattr(self, name)!r}")
         return self
 
-# %% ../nbs/02_train.ipynb #86d112c1
+# %% ../nbs/02_train.ipynb #83f7c0f9
 PRESETS = {
     'reference': TrainConfig(stem='imagenet', epochs=14, bs=16, lr=5e-4, opt='adam', wd=0.0, sched='constant',
                              patience=3, monitor='valid_loss', flip=True, clip=None, precise_bn=0, amp='off',
@@ -97,7 +97,7 @@ PRESETS = {
                        flip=True, clip=1.0, amp='auto', channels_last=True, save_every=0),
 }
 
-# %% ../nbs/02_train.ipynb #9459c6a2
+# %% ../nbs/02_train.ipynb #32702c7d
 def make_config(preset:str='auto', # 'cpu', 'gpu', 'reference', or 'auto' ('gpu' when CUDA is available, else 'cpu')
                 **overrides        # fields of `TrainConfig` to change; None values are ignored
                )->TrainConfig:
@@ -108,7 +108,7 @@ def make_config(preset:str='auto', # 'cpu', 'gpu', 'reference', or 'auto' ('gpu'
     if bad := [k for k in overrides if k not in names]: raise ValueError(f"TrainConfig has no field(s) {bad}")
     return replace(PRESETS[preset], **{k: v for k, v in overrides.items() if v is not None}).check()
 
-# %% ../nbs/02_train.ipynb #95a1c6d4
+# %% ../nbs/02_train.ipynb #84eb17e7
 def lr_factor(sched:str,           # 'onecycle', 'cosine' or 'constant'
               progress:float,      # share of the planned steps done, 0..1
               warmup:float=0.25,   # share of the steps spent warming up ('onecycle')
@@ -124,7 +124,7 @@ def lr_factor(sched:str,           # 'onecycle', 'cosine' or 'constant'
     q = (p - warmup) / (1 - warmup)
     return end + (1 - end) * (1 + math.cos(math.pi * q)) / 2
 
-# %% ../nbs/02_train.ipynb #012fbbd6
+# %% ../nbs/02_train.ipynb #e2d11042
 def make_optimizer(model:nn.Module, cfg:TrainConfig)->torch.optim.Optimizer:
     "The optimiser named by `cfg.opt`, with weight decay on weight matrices and kernels only."
     decay = [p for p in model.parameters() if p.requires_grad and p.ndim > 1]
@@ -135,7 +135,7 @@ def make_optimizer(model:nn.Module, cfg:TrainConfig)->torch.optim.Optimizer:
     if cfg.opt == 'sgd': return torch.optim.SGD(groups, lr=cfg.lr, momentum=0.9, nesterov=True)
     raise ValueError(f"unknown optimiser {cfg.opt!r}: use one of {OPTS}")
 
-# %% ../nbs/02_train.ipynb #9bb2ffda
+# %% ../nbs/02_train.ipynb #44300b49
 def robust_augment(xb:torch.Tensor,            # uint8 images (N,3,H,W)
                    g:torch.Generator,           # the batch's random generator
                    share:float=0.5,             # share of the images to degrade
@@ -152,13 +152,13 @@ def robust_augment(xb:torch.Tensor,            # uint8 images (N,3,H,W)
         if pick.any(): out[pick] = TRANSFORMS[kind](xb[pick], level[pick])
     return out
 
-# %% ../nbs/02_train.ipynb #0e4e513d
+# %% ../nbs/02_train.ipynb #8c6462f3
 def make_augment(cfg:TrainConfig):
     "The `augment` function for the training `Batches` of `cfg`, or None."
     if not cfg.robust_aug: return None
     return lambda xb, g: robust_augment(xb, g, cfg.robust_aug)
 
-# %% ../nbs/02_train.ipynb #ffa403be
+# %% ../nbs/02_train.ipynb #bce4503b
 @torch.no_grad()
 def precise_bn(model:nn.Module,        # a model with BatchNorm layers
                ds:ImageSet,            # training images
@@ -179,7 +179,7 @@ def precise_bn(model:nn.Module,        # a model with BatchNorm layers
         for m, (mom, tr) in zip(bns, saved): m.momentum = mom; m.train(tr)
     return model
 
-# %% ../nbs/02_train.ipynb #60e5d2a7
+# %% ../nbs/02_train.ipynb #3f4d8474
 STATE_KIND = 'cifake_nb.train.state'
 
 def save_state(path, state:dict)->Path:
@@ -189,7 +189,7 @@ def save_state(path, state:dict)->Path:
     write_text(path.with_suffix('.json'), json.dumps(to_plain(dict(info, done=info['stop_reason'] is not None), json=True)))
     return path
 
-# %% ../nbs/02_train.ipynb #ac199ea3
+# %% ../nbs/02_train.ipynb #449aadc6
 def load_state(path)->dict:
     "The training state saved at `path`; a `CheckpointError` that says what to do if it is missing or damaged."
     path = Path(path)
@@ -203,18 +203,18 @@ def load_state(path)->dict:
                               f"resumed): point --out at the run folder, or start without resume.")
     return st
 
-# %% ../nbs/02_train.ipynb #af233260
+# %% ../nbs/02_train.ipynb #c9d42789
 RUN_FILES = ('best.pt', 'last.pt', 'last.json', 'history.csv')      # the files that make a folder a run's
 
 class RunFolderError(ValueError):
     "A run folder that this run may not use: in use, or holding another run's or a user's files."
 
-# %% ../nbs/02_train.ipynb #7e39ef7e
+# %% ../nbs/02_train.ipynb #281ed6e2
 def _visible(path:Path)->list:
     "Names in folder `path` that do not start with a dot, sorted."
     return sorted(p.name for p in path.iterdir() if not p.name.startswith('.'))
 
-# %% ../nbs/02_train.ipynb #9317bc16
+# %% ../nbs/02_train.ipynb #8f64e707
 def _lock(path:Path):
     "An open file holding an exclusive lock on `path`/.lock, or a `RunFolderError` naming the process that holds it."
     f = open(path/'.lock', 'a+')
@@ -226,7 +226,7 @@ def _lock(path:Path):
     f.seek(0); f.truncate(); f.write(f'pid {os.getpid()}, since {datetime.now():%Y-%m-%d %H:%M:%S}'); f.flush()
     return f
 
-# %% ../nbs/02_train.ipynb #aaa81283
+# %% ../nbs/02_train.ipynb #86ea3da9
 def _move_aside(path:Path)->Path:
     "Move the visible files of `path` to a new sibling folder `NAME.replaced-<time>`; return it."
     dest = path.with_name(f'{path.name}.replaced-{datetime.now():%Y%m%d-%H%M%S-%f}')
@@ -234,7 +234,7 @@ def _move_aside(path:Path)->Path:
     for name in _visible(path): os.replace(path/name, dest/name)
     return dest
 
-# %% ../nbs/02_train.ipynb #58c5f5a7
+# %% ../nbs/02_train.ipynb #725bb244
 class RunFolder:
     "The folder of one training run: checked and locked on entry (`with RunFolder(...)`), released on exit."
     def __init__(self, path, # the folder; created if missing
@@ -268,15 +268,15 @@ class RunFolder:
 
     def file(self, name:str)->Path: return self.path/name
 
-# %% ../nbs/02_train.ipynb #fb5ea1b4
+# %% ../nbs/02_train.ipynb #327733a4
 class TrainingDiverged(RuntimeError):
     "The training loss became NaN or infinite; nothing broken was saved."
 
-# %% ../nbs/02_train.ipynb #1400fcf6
+# %% ../nbs/02_train.ipynb #4460070a
 class ResumeError(ValueError):
     "`last.pt` cannot be continued with these settings or this data."
 
-# %% ../nbs/02_train.ipynb #69760225
+# %% ../nbs/02_train.ipynb #e5c2ea58
 @dataclass
 class RunState:
     "Where a run is: what a resumption restores besides weights, optimiser, scaler, RNG, clocks and running sums."
@@ -287,18 +287,18 @@ class RunState:
     best:float|None = None; best_row:dict|None = None; bad:int = 0  # best score, its row, validations since
     stop_reason:str|None = None                 # 'done', 'budget', 'early_stop', 'target'; None: still running
 
-# %% ../nbs/02_train.ipynb #805f5f62
+# %% ../nbs/02_train.ipynb #187575a5
 class Callback:
     "A part of a training run: it defines the events it acts on as methods; `self.t` is the `Trainer`."
     order = 50
     t = None
 
-# %% ../nbs/02_train.ipynb #e084a2ae
+# %% ../nbs/02_train.ipynb #94c6e349
 def data_digests(train_ds:ImageSet, valid_ds:ImageSet)->dict:
     "Identities and sizes of a run's train and validation images."
     return dict(train=data_digest(train_ds), valid=data_digest(valid_ds), n_train=len(train_ds), n_valid=len(valid_ds))
 
-# %% ../nbs/02_train.ipynb #900f9b59
+# %% ../nbs/02_train.ipynb #ca71e414
 class Trainer:
     "One training run: model, optimiser, gradient scaler, batches, `RunState`, and the callbacks it calls on events."
     def __init__(self, cfg:TrainConfig, train_ds:ImageSet, valid_ds:ImageSet, callbacks:list=(), device=None,
@@ -340,7 +340,7 @@ class Trainer:
     @property
     def stopping(self)->bool: return self.s.stop_reason is not None or self.s.step >= self.s.total_steps
 
-# %% ../nbs/02_train.ipynb #2c23c02d
+# %% ../nbs/02_train.ipynb #51a034bb
 def train_step(t:Trainer, xb, yb):
     "One optimiser step of `t` on a batch, with the 'after_loss' event between the loss and the backward pass."
     with autocast(t.device, t.amp): t.logits = t.step_model(xb)
@@ -356,7 +356,7 @@ def train_step(t:Trainer, xb, yb):
     t.correct += ((t.logits.detach() > 0) == (yb > 0.5)).sum()
     t.n_seen += len(yb); t.s.batch += 1; t.s.step += 1
 
-# %% ../nbs/02_train.ipynb #5df91c3f
+# %% ../nbs/02_train.ipynb #716cc956
 def validate(t:Trainer):
     "Validate the model of `t` now: a history row for the steps since the last validation, then 'after_validate'."
     tv = time.perf_counter()
@@ -373,14 +373,14 @@ def validate(t:Trainer):
     t.zero_sums(); t.seg_t0 = time.perf_counter()
     t('after_validate')
 
-# %% ../nbs/02_train.ipynb #0bb4552f
+# %% ../nbs/02_train.ipynb #d9d0c86b
 def end_epoch(t:Trainer):
     "Close the epoch of `t`: validate the steps since the last validation, move on to the next epoch, 'after_epoch'."
     if t.n_seen: validate(t)
     if t.s.batch >= t.spe: t.s.epoch, t.s.batch = t.s.epoch + 1, 0
     t('after_epoch')
 
-# %% ../nbs/02_train.ipynb #2c619927
+# %% ../nbs/02_train.ipynb #e82c756e
 def fit_loop(t:Trainer)->Trainer:
     "Train `t` until a callback sets `t.s.stop_reason`: batches, steps and validations; the callbacks do the rest."
     t('before_fit')
@@ -394,13 +394,13 @@ def fit_loop(t:Trainer)->Trainer:
     t('after_fit')
     return t
 
-# %% ../nbs/02_train.ipynb #afcae83f
+# %% ../nbs/02_train.ipynb #dd153659
 def run_progress(t:Trainer)->float:
     "How far the run of `t` is, 0..1: by steps, or by the clock when a budget is set and that is further."
     p = t.s.step / t.s.total_steps
     return max(p, t.elapsed() / (0.98 * t.cfg.budget_minutes * 60)) if t.cfg.budget_minutes else p
 
-# %% ../nbs/02_train.ipynb #4ad1b1ab
+# %% ../nbs/02_train.ipynb #da4741b7
 class Schedule(Callback):
     "The learning rate of every step; the end of the run when the planned steps are done."
     order = 10
@@ -413,7 +413,7 @@ class Schedule(Callback):
             s.stop_reason = 'budget' if s.total_steps < self.t.cfg.epochs * self.t.spe else 'done'
     before_fit = after_epoch = finish_if_done
 
-# %% ../nbs/02_train.ipynb #8b306b29
+# %% ../nbs/02_train.ipynb #885e5543
 class Clock(Callback):
     "Stop at `max_seconds`, or at the end of the time budget."
     order = 20
@@ -423,7 +423,7 @@ class Clock(Callback):
         if (self.max_seconds and t.elapsed() >= self.max_seconds) or (t.cfg.budget_minutes and run_progress(t) >= 1):
             t.s.stop_reason = 'budget'
 
-# %% ../nbs/02_train.ipynb #90886819
+# %% ../nbs/02_train.ipynb #9e5d15c9
 class NanGuard(Callback):
     "Stop with `TrainingDiverged` when the training or validation loss is NaN or infinite; nothing broken is saved."
     order = 0
@@ -445,7 +445,7 @@ class NanGuard(Callback):
             f"Nothing broken was saved: {kept}. Try a lower learning rate (lr={t.cfg.lr / 10:.2g}, or find one with "
             f"lr_find), keep gradient clipping on (clip=1.0), or train in full precision (amp='off').")
 
-# %% ../nbs/02_train.ipynb #2586a6ee
+# %% ../nbs/02_train.ipynb #5cd206a9
 class ValidEvery(Callback):
     "A validation every `cfg.valid_every` batches within an epoch."
     order = 30
@@ -453,13 +453,13 @@ class ValidEvery(Callback):
         t = self.t
         if t.cfg.valid_every and t.s.batch % t.cfg.valid_every == 0 and t.s.batch < t.spe and not t.stopping: validate(t)
 
-# %% ../nbs/02_train.ipynb #bb1f271d
+# %% ../nbs/02_train.ipynb #42b1b9c3
 def is_better(score:float, best:float|None, cfg:TrainConfig)->bool:
     "Whether `score` of `cfg.monitor` improves on `best` by more than `cfg.min_delta`."
     if best is None: return True
     return score < best - cfg.min_delta if cfg.monitor == 'valid_loss' else score > best + cfg.min_delta
 
-# %% ../nbs/02_train.ipynb #58e8802b
+# %% ../nbs/02_train.ipynb #95fad97c
 def save_best(t:Trainer, threshold:float=0.5, **extra)->Path:
     "Write the model of `t` as the run's `best.pt`, with its config, history, data and `extra` facts."
     row = t.s.best_row
@@ -469,7 +469,7 @@ def save_best(t:Trainer, threshold:float=0.5, **extra)->Path:
                            extra=dict(epoch=row['epoch'], step=row['step'], valid_loss=row['valid_loss'], valid_acc=row['valid_acc'],
                                       monitor=t.cfg.monitor, data=t.s.data, split=t.train_ds.split, root=t.train_ds.root, **extra))
 
-# %% ../nbs/02_train.ipynb #ea6743f2
+# %% ../nbs/02_train.ipynb #f7df01a7
 class BestModel(Callback):
     "Keep the best weights by `cfg.monitor` (and `best.pt` in a run folder); restore them at the end."
     order = 40
@@ -487,7 +487,7 @@ class BestModel(Callback):
     def after_fit(self):
         if self.weights is not None: self.t.model.load_state_dict(self.weights)
 
-# %% ../nbs/02_train.ipynb #78e43299
+# %% ../nbs/02_train.ipynb #434200a4
 class Threshold(Callback):
     "Choose the decision threshold on the validation images when the run ends; store it in `best.pt`."
     order = 45
@@ -498,13 +498,13 @@ class Threshold(Callback):
         if t.run and not self.was_done and t.s.best_row is not None:
             save_best(t, t.threshold, threshold_from=f'balanced accuracy on the {len(t.valid_ds)} validation images of this run')
 
-# %% ../nbs/02_train.ipynb #443f1310
+# %% ../nbs/02_train.ipynb #212fb10c
 class HistoryCSV(Callback):
     "Write the run's history to `history.csv` after every validation."
     order = 50
     def after_validate(self): write_text(self.t.run.file('history.csv'), pd.DataFrame(self.t.s.history).to_csv(index=False))
 
-# %% ../nbs/02_train.ipynb #4997902b
+# %% ../nbs/02_train.ipynb #7c9659d2
 class TargetStop(Callback):
     "Stop as soon as the validation accuracy reaches `cfg.target_acc`."
     order = 55
@@ -512,7 +512,7 @@ class TargetStop(Callback):
         t = self.t
         if t.cfg.target_acc is not None and t.row['valid_acc'] >= t.cfg.target_acc: t.s.stop_reason = 'target'
 
-# %% ../nbs/02_train.ipynb #0da3f520
+# %% ../nbs/02_train.ipynb #30194a64
 class EarlyStop(Callback):
     "Stop after `cfg.patience` validations in a row without improvement."
     order = 60
@@ -520,18 +520,18 @@ class EarlyStop(Callback):
         t = self.t
         if t.s.stop_reason is None and t.cfg.patience is not None and t.s.bad >= t.cfg.patience: t.s.stop_reason = 'early_stop'
 
-# %% ../nbs/02_train.ipynb #be85c31a
+# %% ../nbs/02_train.ipynb #8c70fb1d
 def format_row(row:dict)->str:
     "A history row as one line of `key=value`."
     return ' '.join(f'{k}={v:.4g}' if isinstance(v, float) else f'{k}={v}' for k, v in row.items())
 
-# %% ../nbs/02_train.ipynb #afbf699f
+# %% ../nbs/02_train.ipynb #f5e97bd6
 class Progress(Callback):
-    "A progress bar per epoch and a line per validation (nothing when `show` is False)."
+    "A progress bar per epoch (when `show`) and a line per validation (when `lines`)."
     order = 70
-    def __init__(self, show:bool=True): self.show, self.bar = show, None
+    def __init__(self, show:bool=True, lines:bool|None=None): self.show, self.lines, self.bar = show, show if lines is None else lines, None
     def say(self, msg:str):
-        if self.show: tqdm.write(msg)
+        if self.lines: tqdm.write(msg)
     def after_batch(self):
         t = self.t
         if not self.show: return
@@ -546,14 +546,14 @@ class Progress(Callback):
         t = self.t
         if t.s.stop_reason != 'done': self.say(f"stopped: {t.s.stop_reason} after {t.s.step} steps, {t.elapsed():.1f} s")
 
-# %% ../nbs/02_train.ipynb #56ce01c7
+# %% ../nbs/02_train.ipynb #18688807
 def snapshot(t:Trainer)->dict:
     "Everything a resumption of `t` needs: its `RunState`, the clocks and running sums, weights, optimiser, scaler, RNG."
     return dict(asdict(t.s), elapsed=t.elapsed(), seg_seconds=time.perf_counter() - t.seg_t0,
                 sums=[t.loss_sum.item(), t.correct.item(), t.n_seen], model=t.model.state_dict(),
                 opt=t.opt.state_dict(), scaler=t.scaler.state_dict(), rng=torch.get_rng_state())
 
-# %% ../nbs/02_train.ipynb #e034e53e
+# %% ../nbs/02_train.ipynb #b406cc7b
 class LastState(Callback):
     "Write `last.pt` every `cfg.save_every` batches within an epoch and at every epoch end."
     order = 80
@@ -563,7 +563,7 @@ class LastState(Callback):
         if t.cfg.save_every and t.s.batch % t.cfg.save_every == 0 and t.s.batch < t.spe and not t.stopping: self.save()
     after_epoch = save
 
-# %% ../nbs/02_train.ipynb #38b502eb
+# %% ../nbs/02_train.ipynb #5cf0c041
 _RESUME_FREE = ('threads', 'device', 'compile', 'save_every')   # may differ: they do not change what is computed
 
 def check_resume(st:dict, t:Trainer, path:Path):
@@ -578,7 +578,7 @@ def check_resume(st:dict, t:Trainer, path:Path):
         raise ResumeError(f"{path} was trained on other images (saved {st.get('data')}, now {t.s.data}): use the same "
                           f"--data, --n-train, --valid-frac and --seed, or start a new run without resume.")
 
-# %% ../nbs/02_train.ipynb #00d301de
+# %% ../nbs/02_train.ipynb #0af8a3de
 def restore(t:Trainer, st:dict):
     "Put the snapshot `st` (from `load_state`) back into `t`."
     t.model.load_state_dict(st['model']); t.opt.load_state_dict(st['opt'])
@@ -587,14 +587,14 @@ def restore(t:Trainer, st:dict):
     t.s = RunState(**{f.name: st[f.name] for f in fields(RunState)})
     t.zero_sums(st['sums']); t.start_clock(st['elapsed'], st['seg_seconds'])
 
-# %% ../nbs/02_train.ipynb #ce442021
-def default_callbacks(cfg:TrainConfig, progress:bool=True, max_seconds:float|None=None, run=None)->list:
+# %% ../nbs/02_train.ipynb #d2f8a3e9
+def default_callbacks(cfg:TrainConfig, progress:bool=True, max_seconds:float|None=None, run=None, log:bool|None=None)->list:
     "The callbacks of a training run: every part of the table above (the file writers only with a run folder)."
     cbs = [Schedule(), Clock(max_seconds), NanGuard(), ValidEvery(), BestModel(), Threshold(), TargetStop(), EarlyStop(),
-           Progress(progress)]
+           Progress(progress, log)]
     return cbs + ([HistoryCSV(), LastState()] if run is not None else [])
 
-# %% ../nbs/02_train.ipynb #c0a1ff7e
+# %% ../nbs/02_train.ipynb #ade7f1f1
 @contextlib.contextmanager
 def machine_settings(cfg:TrainConfig, device:torch.device):
     "Torch threads (`cfg.threads`) and cuDNN autotuning (on a GPU) for the duration of a run, restored after it."
@@ -604,13 +604,13 @@ def machine_settings(cfg:TrainConfig, device:torch.device):
     try: yield
     finally: torch.set_num_threads(threads); torch.backends.cudnn.benchmark = bench
 
-# %% ../nbs/02_train.ipynb #56b3aa1f
+# %% ../nbs/02_train.ipynb #79bb56bb
 def open_run(run_dir, resume:bool=False, overwrite:bool=False):
     "A context that gives the `RunFolder` of `run_dir` (claimed here, or one the caller holds already), or None."
     if run_dir is None or isinstance(run_dir, RunFolder): return contextlib.nullcontext(run_dir)
     return RunFolder(run_dir, resume, overwrite)
 
-# %% ../nbs/02_train.ipynb #aaeec2a4
+# %% ../nbs/02_train.ipynb #f3982b3b
 def resume_run(t:Trainer):
     "Continue `t` from its folder's `last.pt` when there is one, saying so (a missing one starts a new run)."
     last = t.run.file('last.pt')
@@ -620,7 +620,7 @@ def resume_run(t:Trainer):
     print(f"resuming {last}: epoch {t.s.epoch + 1}, batch {t.s.batch}, step {t.s.step}/{t.s.total_steps}"
           + (f' (a finished run: {t.s.stop_reason})' if t.s.stop_reason else ''))
 
-# %% ../nbs/02_train.ipynb #2fe606e1
+# %% ../nbs/02_train.ipynb #8de49c2f
 @dataclass
 class Result:
     "What `fit` returns: the best model, the history, the threshold, the files, and why the run stopped."
@@ -644,29 +644,30 @@ class Result:
                 f"valid_acc={b.get('valid_acc', float('nan')):.4f} valid_loss={b.get('valid_loss', float('nan')):.4f}, "
                 f"threshold {self.threshold:.3f}{'; files in ' + str(self.run_dir) if self.run_dir else ''})")
 
-# %% ../nbs/02_train.ipynb #49b8a809
+# %% ../nbs/02_train.ipynb #42097436
 def fit(cfg:TrainConfig,          # the settings of the run
         train_ds:ImageSet,        # images to train on
         valid_ds:ImageSet,        # images to choose the best model, the threshold and when to stop on
         run_dir=None,             # folder (or `RunFolder`) for best.pt, last.pt, history.csv; None: nothing on disk
         resume:bool=False,        # continue the run in `run_dir` from its last.pt (a new run if there is none)
         overwrite:bool=False,     # replace the run (or other files) in `run_dir`: they are moved aside, not deleted
-        progress:bool=True,       # progress bar and one line per validation
-        max_seconds:float|None=None # hard wall-clock limit, without re-planning the schedule (see `budget_minutes`)
+        progress:bool=True,       # progress bars
+        max_seconds:float|None=None, # hard wall-clock limit, without re-planning the schedule (see `budget_minutes`)
+        log:bool|None=None        # one line per validation; None: with the progress bars
        )->Result:
     "Train a detector as `cfg` says on `train_ds`, keeping the best on `valid_ds`; crash-safe and resumable."
     cfg = TrainConfig(**asdict(cfg)).check()
-    if len(valid_ds) == 0: raise ValueError("fit needs validation images: valid_ds is empty")
-    if len(train_ds) < 2: raise ValueError(f"fit needs at least 2 training images, got {len(train_ds)}")
+    for name, ds in (('training', train_ds), ('validation', valid_ds)):
+        if not ((ds.y == 0).any() and (ds.y == 1).any()): raise ValueError(f"fit needs {name} images of both labels, REAL and FAKE; got {ds}")
     dev = pick_device(cfg.device)
     with machine_settings(cfg, dev), open_run(run_dir, resume, overwrite) as run:
-        t = Trainer(cfg, train_ds, valid_ds, default_callbacks(cfg, progress, max_seconds, run), dev, run)
+        t = Trainer(cfg, train_ds, valid_ds, default_callbacks(cfg, progress, max_seconds, run, log), dev, run)
         if run is not None and resume: resume_run(t)
         fit_loop(t)
         return Result(t.model.eval(), pd.DataFrame(t.s.history), t.s.best_row or {}, t.s.stop_reason, cfg, t.threshold,
                       run.path if run else None)
 
-# %% ../nbs/02_train.ipynb #789ccab5
+# %% ../nbs/02_train.ipynb #aab03efd
 def plot_history(history,          # `Result.history`, a history.csv as DataFrame, or a list of rows
                  table:bool=True,  # also display the table (in a notebook)
                  title:str|None=None):
@@ -689,7 +690,7 @@ def plot_history(history,          # `Result.history`, a history.csv as DataFram
         except Exception: pass
     return fig
 
-# %% ../nbs/02_train.ipynb #6fba34f2
+# %% ../nbs/02_train.ipynb #5b95e1a6
 def lr_find(cfg:TrainConfig,        # model, optimiser, batch size, seed and device to test with
             train_ds:ImageSet,      # training images
             start:float=1e-6, end:float=1.0, # the range of learning rates
@@ -711,13 +712,13 @@ def lr_find(cfg:TrainConfig,        # model, optimiser, batch size, seed and dev
     df.attrs['suggestion'] = float(df.lr[df.smooth_loss.idxmin()] / 10) if len(df) else None
     return df
 
-# %% ../nbs/02_train.ipynb #055bf2e1
+# %% ../nbs/02_train.ipynb #6d45b2b1
 def mean_speed(history:pd.DataFrame, bs:int)->float:
     "Training images/s over a whole run: images trained divided by the seconds spent training them."
     images = history.step.diff().fillna(history.step) * bs
     return round(images.sum() / (images / history['images/s']).sum(), 1)
 
-# %% ../nbs/02_train.ipynb #998cb79f
+# %% ../nbs/02_train.ipynb #328c35bb
 def tune(grid:dict,                  # {field: [values]} of `TrainConfig`, e.g. {'lr': [1e-3, 3e-3], 'bs': [64, 256]}
          train_ds:ImageSet, valid_ds:ImageSet,
          base:TrainConfig|None=None, # the settings not in `grid`; None: `make_config('auto')`
@@ -740,20 +741,20 @@ def tune(grid:dict,                  # {field: [values]} of `TrainConfig`, e.g. 
     df.attrs['config'] = asdict(replace(base, **{k: df[k].iloc[0].item() if hasattr(df[k].iloc[0], 'item') else df[k].iloc[0] for k in keys}))
     return df
 
-# %% ../nbs/02_train.ipynb #cbfaa720
+# %% ../nbs/02_train.ipynb #49a70e1e
 def vs_first(t_hit, first, ran)->str:
     "How many times the first recipe's time to target this one took: 'k.kx', '> k.kx' when it ran that long without reaching it."
     if first is None: return '—'
     return f'{t_hit / first:.2f}x' if t_hit is not None else f'> {ran / first:.2f}x (not reached)'
 
-# %% ../nbs/02_train.ipynb #0d675c2b
+# %% ../nbs/02_train.ipynb #5f3d9001
 def bench_config(name:str, train_ds:ImageSet, target:float, valid_per_epoch:int, **fields)->TrainConfig:
     "The preset `name` as the benchmark runs it: validations `valid_per_epoch` times an epoch, patience counted in them."
     cfg = make_config(name, target_acc=target, **fields)
     return replace(cfg, save_every=0, valid_every=max(1, len(train_ds) // valid_per_epoch // min(cfg.bs, len(train_ds))),
                    patience=cfg.patience * valid_per_epoch if cfg.patience else None)
 
-# %% ../nbs/02_train.ipynb #c24c4d69
+# %% ../nbs/02_train.ipynb #2e4c0695
 def bench(train_ds:ImageSet, valid_ds:ImageSet,
           recipes=('cpu', 'reference'),  # presets to compare; the first is the one the others are measured against
           target:float=0.95,             # validation accuracy to reach
@@ -787,7 +788,7 @@ def bench(train_ds:ImageSet, valid_ds:ImageSet,
                     n_train=len(train_ds), n_valid=len(valid_ds))
     return df
 
-# %% ../nbs/02_train.ipynb #4ec3580b
+# %% ../nbs/02_train.ipynb #bcff1bac
 def bench_markdown(df:pd.DataFrame,   # what `bench` returned
                    root=None,          # where the images came from
                    threads:int|None=None)->str:
@@ -799,7 +800,7 @@ def bench_markdown(df:pd.DataFrame,   # what `bench` returned
     return (f"{a['n_train']} train / {a['n_valid']} validation images{where}; {machine}; torch {torch.__version__}; "
             f"time limit {a['time_limit_minutes']:g} min per recipe{ratio}\n\n" + markdown_table(df))
 
-# %% ../nbs/02_train.ipynb #2eb4c32e
+# %% ../nbs/02_train.ipynb #72fe60df
 RUNS_ENV, CKPT_ENV = 'CIFAKE_NB_RUNS', 'CIFAKE_NB_CKPT'
 DRIVE_RUNS = Path('/content/drive/MyDrive/cifake_nb/runs')
 
@@ -810,7 +811,7 @@ def notebooks_dir(start=None)->Path:
         if (d/'settings.ini').is_file() and 'nbs_path' in (d/'settings.ini').read_text(): return d/'nbs'
     return start
 
-# %% ../nbs/02_train.ipynb #d2b3a93c
+# %% ../nbs/02_train.ipynb #589805bb
 def runs_dir(use_drive:bool=False # keep runs in Google Drive (Colab only)
             )->Path:
     "The folder the notebooks keep their runs in: $CIFAKE_NB_RUNS, else Google Drive when asked, else runs/ beside the notebooks."
@@ -821,7 +822,7 @@ def runs_dir(use_drive:bool=False # keep runs in Google Drive (Colab only)
     drive.mount(str(DRIVE_RUNS.parents[2]))
     return DRIVE_RUNS
 
-# %% ../nbs/02_train.ipynb #bcb81a44
+# %% ../nbs/02_train.ipynb #38edda44
 def notebook_checkpoint(source=None,          # data for a small model: 'kaggle', 'demo', a folder (see `get_cifake`)
                         ckpt=None,            # a checkpoint to use; None: $CIFAKE_NB_CKPT, then the real run's
                         use_run:bool=True,    # look for 02_train's run in `runs` (off under test)
@@ -844,17 +845,17 @@ def notebook_checkpoint(source=None,          # data for a small model: 'kaggle'
                     f"in both notebooks), and no ${CKPT_ENV}: so a small stand-in model is used.")
     return quick_model(source, n_train, epochs, seed, say)
 
-# %% ../nbs/02_train.ipynb #c941dafa
+# %% ../nbs/02_train.ipynb #cd2024c5
 def quick_model(source=None, n_train:int=600, epochs:int=3, seed:int=0, say=print)->Path:
     "A small model trained on `n_train` images of `source` (cached by settings and data): it exercises code, it is no detector."
     say, root = say or (lambda *a: None), get_cifake(source)
     cfg = TrainConfig(epochs=epochs, bs=32, lr=4e-3, n_train=n_train, valid_frac=0.25, seed=seed, precise_bn=256)
-    key = hashlib.sha1(json.dumps([str(root), asdict(cfg)], sort_keys=True).encode()).hexdigest()[:12]
+    trn, val = prepare_data(root, cfg.valid_frac, n_train, seed, progress=False)
+    key = hashlib.sha1(json.dumps([str(root), asdict(cfg), data_digests(trn, val)], sort_keys=True).encode()).hexdigest()[:12]
     out = cache_dir()/'models'/f'quick-{key}'
     if not (out/'best.pt').is_file():
         say(f"training a small model on {n_train} images of {root} for {epochs} epochs (it exercises the code; "
             "it is not a real detector) ...")
-        trn, val = prepare_data(root, cfg.valid_frac, n_train, seed, progress=False)
         out.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix='.quick-', dir=out.parent))       # trained aside, then renamed
         fit(cfg, trn, val, tmp, progress=False)
