@@ -7,16 +7,16 @@ __all__ = ['REAL', 'FAKE', 'LABELS', 'CLASSES', 'SPLITS', 'IMG_SIZE', 'MEAN', 'S
            'IMG_EXTS', 'DEMO_MARKER', 'ZIP_LIMITS', 'SIZE_POLICIES', 'SMALL_FILE', 'CHUNK_BYTES', 'CACHE_FORMAT',
            'TRANSFORMS', 'DataError', 'DiskFullError', 'atomic_write', 'write_text', 'markdown_table',
            'class_from_name', 'cifake_name', 'demo_images', 'save_jpeg', 'make_demo_data', 'is_demo', 'cache_dir',
-           'find_root', 'download_kaggle', 'check_zip', 'extract_zip', 'get_cifake', 'reduce_image', 'decode_files',
-           'ImageSet', 'list_split', 'split_fingerprint', 'load_split', 'stratified_subset', 'train_valid_split',
-           'prepare_data', 'data_digest', 'load_image_folder', 'source_of', 'Audit', 'audit', 'drop_duplicates',
-           'jpeg_roundtrip', 'gaussian_blur', 'add_noise', 'rescale_roundtrip', 'Batches', 'show_batch',
-           'bench_loading']
+           'find_root', 'download_kaggle', 'check_zip', 'extract_zip', 'get_cifake', 'reduce_image', 'pixel_hashes',
+           'decode_files', 'ImageSet', 'list_split', 'split_fingerprint', 'load_split', 'stratified_subset',
+           'train_valid_split', 'prepare_data', 'data_digest', 'source_of', 'load_image_folder', 'with_generator',
+           'combine', 'Audit', 'audit', 'drop_duplicates', 'jpeg_roundtrip', 'gaussian_blur', 'add_noise',
+           'rescale_roundtrip', 'Batches', 'show_batch', 'bench_loading']
 
-# %% ../nbs/00_data.ipynb #097c3906
+# %% ../nbs/00_data.ipynb #d1f072e4
 import os, io, re, sys, json, math, stat, time, errno, shutil, hashlib, zipfile, tempfile, warnings, contextlib
 from pathlib import Path
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from collections import Counter
 import numpy as np
 import pandas as pd
@@ -26,7 +26,7 @@ from torchvision.io import decode_jpeg, encode_jpeg, ImageReadMode
 from PIL import Image, ImageOps, UnidentifiedImageError
 from tqdm.auto import tqdm
 
-# %% ../nbs/00_data.ipynb #2c9e530a
+# %% ../nbs/00_data.ipynb #2a2924d5
 REAL, FAKE = 0, 1
 LABELS = ('REAL', 'FAKE')
 CLASSES = ('airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck')
@@ -39,21 +39,21 @@ DATA_ENV = 'CIFAKE_DATA'      # 'kaggle' (default), 'demo', a folder in Kaggle's
 CACHE_ENV = 'CIFAKE_NB_CACHE' # where decoded tensors, unzipped data and the demo data live
 IMG_EXTS = {'.jpg', '.jpeg', '.png', '.bmp', '.webp', '.gif', '.tif', '.tiff'}
 
-# %% ../nbs/00_data.ipynb #d7302080
+# %% ../nbs/00_data.ipynb #d6f76239
 class DataError(ValueError):
     "A problem with the data that the user can act on; the message says what and how."
 
-# %% ../nbs/00_data.ipynb #4230602d
+# %% ../nbs/00_data.ipynb #4716fd7b
 def _new_file_mode()->int:
     "The permissions a new file gets under this process's umask."
     mask = os.umask(0); os.umask(mask)
     return 0o666 & ~mask
 
-# %% ../nbs/00_data.ipynb #1f099e85
+# %% ../nbs/00_data.ipynb #6c866ed3
 class DiskFullError(OSError):
     "The disk filled up while a file was being written; the file it was to replace is untouched."
 
-# %% ../nbs/00_data.ipynb #b1baa4d4
+# %% ../nbs/00_data.ipynb #f3d14795
 def atomic_write(path,          # the destination; its folder is created if needed
                  write,         # called with the open binary temporary file
                 )->Path:
@@ -75,17 +75,17 @@ def atomic_write(path,          # the destination; its folder is created if need
         raise
     return path
 
-# %% ../nbs/00_data.ipynb #7a3db1ab
+# %% ../nbs/00_data.ipynb #7d0ed809
 def write_text(path, text:str)->Path:
     "Write `text` (UTF-8) to `path` atomically."
     return atomic_write(path, lambda f: f.write(text.encode('utf-8')))
 
-# %% ../nbs/00_data.ipynb #ee5031a6
+# %% ../nbs/00_data.ipynb #825d12d4
 def markdown_table(df:pd.DataFrame)->str:
     "`df` as a Markdown table (tabulate's GitHub format), numbers to 4 significant digits, missing values as '—'."
     return df.astype(object).where(df.notna(), None).to_markdown(index=False, floatfmt='.4g', missingval='—')
 
-# %% ../nbs/00_data.ipynb #34a660dd
+# %% ../nbs/00_data.ipynb #7d12ea2e
 _CLASS_SUFFIX = re.compile(r'^\d+(?: \((\d+)\))?$')
 
 def class_from_name(name:str # file name or path, e.g. 'train/FAKE/1000 (2).jpg'
@@ -96,7 +96,7 @@ def class_from_name(name:str # file name or path, e.g. 'train/FAKE/1000 (2).jpg'
     k = int(m.group(1) or 1) - 1
     return k if 0 <= k < len(CLASSES) else -1
 
-# %% ../nbs/00_data.ipynb #0882b582
+# %% ../nbs/00_data.ipynb #ad02154f
 # one palette per class: (sky, ground, object) RGB in [0,1], and the object's shape (0 ellipse, 1 box)
 _PALETTES = torch.tensor([
     [[.55,.70,.90],[.60,.62,.60],[.75,.75,.80]], [[.60,.65,.70],[.35,.35,.35],[.80,.15,.15]],
@@ -110,7 +110,7 @@ def _smooth_noise(n, res, g):
     "Low-frequency noise: random values on a res x res grid, upsampled bicubically to 32x32."
     return F.interpolate(torch.randn(n, 1, res, res, generator=g), size=IMG_SIZE, mode='bicubic', align_corners=False)
 
-# %% ../nbs/00_data.ipynb #31e8c68e
+# %% ../nbs/00_data.ipynb #f5d6be47
 def _scenes(cls, g):
     "Clean procedural scenes (N,3,32,32) in [0,1] for class ids `cls`."
     n, s = len(cls), IMG_SIZE
@@ -129,14 +129,14 @@ def _scenes(cls, g):
     img = (1 - mask) * img + mask * pal[:, 2, :, None, None] * shade
     return img.clamp(0, 1)
 
-# %% ../nbs/00_data.ipynb #033179ba
+# %% ../nbs/00_data.ipynb #9f907004
 def _render_real(img, g):
     "Camera-like rendering: independent sensor noise of random strength and a slight sharpening."
     sigma = 0.045 * torch.rand(len(img), 1, 1, 1, generator=g)
     blur = F.avg_pool2d(F.pad(img, (1, 1, 1, 1), mode='replicate'), 3, stride=1)
     return (img + 0.5 * (img - blur) + sigma * torch.randn(img.shape, generator=g)).clamp(0, 1)
 
-# %% ../nbs/00_data.ipynb #d6cbdf2d
+# %% ../nbs/00_data.ipynb #bdb35104
 _DECODER_KERNEL = torch.tensor([[1., 2., 1.], [2., 4., 2.], [1., 2., 1.]]) / 16
 
 def _render_fake(img, g):
@@ -156,12 +156,12 @@ def _render_fake(img, g):
     amp = 0.035 * torch.rand(n, 1, 1, 1, generator=g)
     return (out + amp * grid + 0.006 * torch.randn(out.shape, generator=g)).clamp(0, 1)
 
-# %% ../nbs/00_data.ipynb #aab27204
+# %% ../nbs/00_data.ipynb #5aa27177
 def cifake_name(i:int, cls:int)->str:
     "CIFAKE's file name for image number `i` of CIFAR-10 class `cls`."
     return f'{i}.jpg' if cls == 0 else f'{i} ({cls + 1}).jpg'
 
-# %% ../nbs/00_data.ipynb #5e4d1432
+# %% ../nbs/00_data.ipynb #df7a5b3b
 def demo_images(n:int, # number of images
                 label:int, # REAL or FAKE
                 seed:int=0, # same seed, same images
@@ -173,13 +173,13 @@ def demo_images(n:int, # number of images
     img = _render_fake(img, g) if label == FAKE else _render_real(img, g)
     return (img * 255).round().to(torch.uint8), cls
 
-# %% ../nbs/00_data.ipynb #71914000
+# %% ../nbs/00_data.ipynb #1988c4aa
 def save_jpeg(img:torch.Tensor, # uint8 (3,H,W)
               path:Path, quality:int=75):
     "Write one image as a baseline RGB JPEG, the format of CIFAKE's files."
     Image.fromarray(img.permute(1, 2, 0).numpy()).save(path, quality=quality)
 
-# %% ../nbs/00_data.ipynb #93030947
+# %% ../nbs/00_data.ipynb #0a2c4a5e
 DEMO_MARKER = 'DEMO_DATA.txt'
 
 def make_demo_data(dest:Path|str, # folder to create; it gets train/ and test/, each with REAL/ and FAKE/
@@ -211,19 +211,19 @@ def make_demo_data(dest:Path|str, # folder to create; it gets train/ and test/, 
         if not complete(): raise
     return dest
 
-# %% ../nbs/00_data.ipynb #701f3438
+# %% ../nbs/00_data.ipynb #2fb17601
 def is_demo(root:Path|str)->bool:
     "True when `root` is the synthetic demo stand-in, not real data."
     return (Path(root)/DEMO_MARKER).exists()
 
-# %% ../nbs/00_data.ipynb #a16cfa38
+# %% ../nbs/00_data.ipynb #dafbfcc7
 def cache_dir()->Path:
     "Folder for decoded tensors, unzipped data and the demo data (`$CIFAKE_NB_CACHE`, else ~/.cache/cifake_nb)."
     d = Path(os.environ.get(CACHE_ENV) or Path.home()/'.cache'/'cifake_nb').expanduser()
     d.mkdir(parents=True, exist_ok=True)
     return d
 
-# %% ../nbs/00_data.ipynb #0d47968a
+# %% ../nbs/00_data.ipynb #eb71b15a
 def find_root(path:Path|str)->Path:
     "The folder at or below `path` (two levels at most) that holds CIFAKE's `train/` or `test/` split."
     path = Path(path)
@@ -232,7 +232,7 @@ def find_root(path:Path|str)->Path:
     raise DataError(f"No CIFAKE split found under {path}: expected Kaggle's layout, train/REAL, train/FAKE, "
                     f"test/REAL and test/FAKE (possibly one or two folders down).")
 
-# %% ../nbs/00_data.ipynb #a706d2f1
+# %% ../nbs/00_data.ipynb #b1ddfb64
 def download_kaggle(handle:str=KAGGLE_HANDLE)->Path:
     "Download CIFAKE with kagglehub (or take its cached copy) and return the folder."
     import kagglehub
@@ -242,7 +242,7 @@ def download_kaggle(handle:str=KAGGLE_HANDLE)->Path:
                         f"from here. Other sources: a folder in Kaggle's layout or a zip of it "
                         f"({DATA_ENV}=/path/to/cifake), or the offline demo stand-in ({DATA_ENV}=demo).") from e
 
-# %% ../nbs/00_data.ipynb #4e7bb002
+# %% ../nbs/00_data.ipynb #2d0271af
 ZIP_LIMITS = dict(members=500_000, total_bytes=8 << 30, ratio=100)   # CIFAKE: 120,000 members, ~0.2 GB, ratio ~1
 
 def check_zip(z:zipfile.ZipFile, name:str, dest:Path, limits:dict=ZIP_LIMITS):
@@ -256,7 +256,7 @@ def check_zip(z:zipfile.ZipFile, name:str, dest:Path, limits:dict=ZIP_LIMITS):
                         f"compressed size (a zip bomb?): refused")
     if total > (free := shutil.disk_usage(dest).free): raise DataError(f"{name} needs {total / 2**30:.2f} GiB and {dest} has {free / 2**30:.2f} GiB free")
 
-# %% ../nbs/00_data.ipynb #69a9a23e
+# %% ../nbs/00_data.ipynb #9f6582ea
 def extract_zip(path:Path)->Path:
     "Unpack a zip of CIFAKE once into the cache folder and return where it went."
     path, st = Path(path).resolve(), Path(path).stat()
@@ -280,7 +280,7 @@ def extract_zip(path:Path)->Path:
         if old != dest: shutil.rmtree(old, ignore_errors=True)      # the same zip, as it was before it changed
     return dest
 
-# %% ../nbs/00_data.ipynb #3bca2178
+# %% ../nbs/00_data.ipynb #65033905
 def get_cifake(source:str|Path|None=None, # 'kaggle', 'demo', a folder or a zip; default: $CIFAKE_DATA or 'kaggle'
               )->Path:
     "Root folder of CIFAKE (holding train/ and test/) from `source`."
@@ -295,7 +295,7 @@ def get_cifake(source:str|Path|None=None, # 'kaggle', 'demo', a folder or a zip;
     raise DataError(f"CIFAKE source {source!r} is not 'kaggle', 'demo', an existing folder or a zip file. "
                     f"Set {DATA_ENV} or pass one of those.")
 
-# %% ../nbs/00_data.ipynb #72e12ce9
+# %% ../nbs/00_data.ipynb #8ae4040e
 SIZE_POLICIES = ('resize', 'skip', 'error')
 
 def reduce_image(im:Image.Image, # any size and mode
@@ -316,7 +316,7 @@ def reduce_image(im:Image.Image, # any size and mode
         im = im.resize((size, size), Image.Resampling.BOX, box=(l, t, l + s, t + s))
     return torch.from_numpy(np.asarray(im).copy()).permute(2, 0, 1).contiguous()
 
-# %% ../nbs/00_data.ipynb #fea48254
+# %% ../nbs/00_data.ipynb #934afb59
 SMALL_FILE, CHUNK_BYTES = 1 << 20, 64 << 20    # files read whole into memory; file contents held at once
 
 def _file_size(path)->tuple:
@@ -326,7 +326,7 @@ def _file_size(path)->tuple:
     if not stat.S_ISREG(st.st_mode): return None, 'not a regular file (a folder, FIFO, device or socket): refused'
     return st.st_size, None
 
-# %% ../nbs/00_data.ipynb #87f81cb3
+# %% ../nbs/00_data.ipynb #117ecc65
 def _read(path)->bytes:
     "The bytes of the file at `path`."
     with open(path, 'rb') as f: return f.read()
@@ -342,7 +342,12 @@ def _hash_file(path, block:int=1 << 20)->int:
         while b := f.read(block): h.update(b)
     return int.from_bytes(h.digest(), 'little', signed=True)
 
-# %% ../nbs/00_data.ipynb #7f39c5d2
+# %% ../nbs/00_data.ipynb #8d557f2d
+def pixel_hashes(x:torch.Tensor)->torch.Tensor:
+    "A 64-bit hash of each image's pixels (uint8 (N,3,H,W)), as int64."
+    return torch.tensor([_hash(img.numpy().tobytes()) for img in x.contiguous()], dtype=torch.int64)
+
+# %% ../nbs/00_data.ipynb #be4b58a5
 _SOF = {0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF}
 
 def _jpeg_size(b:bytes)->tuple|None:
@@ -359,7 +364,7 @@ def _is_clean_jpeg(b:bytes)->bool:
     "A 32x32 JPEG that ends with its end-of-image marker and has no EXIF segment: the batched decoder's kind."
     return _jpeg_size(b) == (IMG_SIZE, IMG_SIZE) and b.rstrip(b'\x00')[-2:] == b'\xff\xd9' and b'Exif\x00\x00' not in b[:65536]
 
-# %% ../nbs/00_data.ipynb #41f32741
+# %% ../nbs/00_data.ipynb #c24883de
 def _open_checked(src):
     "A PIL image opened (header only) from bytes or a path; a ValueError for one above the decompression-bomb limit."
     im = Image.open(io.BytesIO(src) if isinstance(src, bytes) else src)
@@ -371,7 +376,7 @@ def _open_checked(src):
     if im.format == 'JPEG' and min(w, h) >= 2 * IMG_SIZE: im.draft('RGB', (IMG_SIZE * w // min(w, h), IMG_SIZE * h // min(w, h)))
     return im
 
-# %% ../nbs/00_data.ipynb #dd90a76f
+# %% ../nbs/00_data.ipynb #0e972625
 def _decode_pil(src, on_size:str)->tuple:
     "Careful decode of one file (bytes or path): (uint8 tensor or None, problem or None, resized?)."
     try:
@@ -398,7 +403,7 @@ def _read_head(path, n:int=2)->bytes:
         with open(path, 'rb') as f: return f.read(n)
     except OSError: return b''
 
-# %% ../nbs/00_data.ipynb #c16aa979
+# %% ../nbs/00_data.ipynb #bd4980db
 @contextlib.contextmanager
 def _stderr_lines():
     "Capture what C libraries write to file descriptor 2 (libjpeg's warnings) into a list, filled on exit."
@@ -411,7 +416,7 @@ def _stderr_lines():
             os.dup2(saved, 2); os.close(saved)
             f.seek(0); lines += f.read().decode(errors='replace').splitlines()
 
-# %% ../nbs/00_data.ipynb #0ae2c9c2
+# %% ../nbs/00_data.ipynb #d6227fe6
 def _decode_one_jpeg(b:bytes)->tuple:
     "(RGB tensor or None, libjpeg's complaint or None) for one JPEG."
     with _stderr_lines() as lines:
@@ -428,7 +433,7 @@ def _decode_jpeg_batch(blobs:list)->list:
     if out is None or lines: return [_decode_one_jpeg(b) for b in blobs]   # find which ones
     return [(t, None) for t in out]
 
-# %% ../nbs/00_data.ipynb #9fff48b3
+# %% ../nbs/00_data.ipynb #95cdcb77
 def _decode_chunk(blobs:dict, on_size:str)->dict:
     "{index: (tensor or None, problem or None, resized?, hash)} for the small files `blobs` ({index: bytes}) of a chunk."
     clean = [i for i, b in blobs.items() if _is_clean_jpeg(b)]
@@ -442,19 +447,19 @@ def _decode_chunk(blobs:dict, on_size:str)->dict:
         out[i] = t, why, resized, _hash(b)
     return out
 
-# %% ../nbs/00_data.ipynb #1c756fef
+# %% ../nbs/00_data.ipynb #f94e2fe7
 def _decode_big(path, on_size:str)->tuple:
     "(tensor or None, problem or None, resized?, hash) of one large file, decoded from disk."
     t, why, resized = _decode_pil(path, on_size)
     return t, why, resized, (_hash_file(path) if t is not None else None)
 
-# %% ../nbs/00_data.ipynb #741daac8
+# %% ../nbs/00_data.ipynb #e65fc4bb
 def decode_files(paths:list, # image files
                  on_size:str='resize', # what to do with an image that is not 32x32: 'resize', 'skip' or 'error'
                  chunk:int=4096, # small files per batched decode (and at most CHUNK_BYTES of them)
                  progress:bool=True, # show a progress bar
                 )->tuple:
-    "Decode files to uint8 (N,3,32,32): returns (images of the good files, their indices, hashes, problems, resized)."
+    "Decode files to uint8 (N,3,32,32): (images of the good files, their indices, hashes, problems, which were reduced)."
     if on_size not in SIZE_POLICIES: raise ValueError(f'on_size must be one of {SIZE_POLICIES}, not {on_size!r}')
     results, blobs, held = {}, {}, 0
     bar = tqdm(total=len(paths), desc='decode', unit='img', disable=not progress, mininterval=1, leave=False)
@@ -470,7 +475,7 @@ def decode_files(paths:list, # image files
     bar.close()
     return _collect(paths, results, on_size)
 
-# %% ../nbs/00_data.ipynb #bf688940
+# %% ../nbs/00_data.ipynb #4709b5ab
 def _collect(paths:list, results:dict, on_size:str)->tuple:
     "The outputs of `decode_files` from {index: (tensor, problem, resized?, hash)}, in the files' order."
     keep = [i for i in sorted(results) if results[i][0] is not None]
@@ -478,9 +483,9 @@ def _collect(paths:list, results:dict, on_size:str)->tuple:
     if on_size == 'error' and (big := next((p for p in problems if p[1].startswith('size')), None)):
         raise DataError(f'{big[0]}: {big[1]}. Use on_size="resize" or "skip".')
     x = torch.stack([results[i][0] for i in keep]) if keep else torch.empty(0, 3, IMG_SIZE, IMG_SIZE, dtype=torch.uint8)
-    return x, keep, torch.tensor([results[i][3] for i in keep], dtype=torch.int64), problems, sum(results[i][2] for i in keep)
+    return x, keep, torch.tensor([results[i][3] for i in keep], dtype=torch.int64), problems, [bool(results[i][2]) for i in keep]
 
-# %% ../nbs/00_data.ipynb #411729a0
+# %% ../nbs/00_data.ipynb #6164c61f
 @dataclass
 class ImageSet:
     "Images of one split as aligned tensors: uint8 x (N,3,32,32), labels y (FAKE=1), classes, names, hashes."
@@ -493,8 +498,13 @@ class ImageSet:
     split: str = ''
     fingerprint: str = ''
     problems: list = field(default_factory=list)   # (file, reason) for every skipped file
+    gen: list|None = None                           # the generator of each image ('REAL' for a real one); None: unknown
 
     def __len__(self): return len(self.y)
+    @property
+    def generators(self)->list:
+        "The generator of each image: `gen` when known, else 'REAL' or 'FAKE' from its label."
+        return self.gen if self.gen is not None else [LABELS[v] for v in self.y.tolist()]
     def __repr__(self):
         n_fake = int(self.y.sum())
         return f'ImageSet({self.split or "?"}: {len(self)} images, {len(self) - n_fake} REAL / {n_fake} FAKE, {len(self.problems)} skipped)'
@@ -504,7 +514,8 @@ class ImageSet:
         idx = torch.as_tensor(idx)
         if idx.dtype == torch.bool: idx = idx.nonzero().flatten()
         return ImageSet(self.x[idx], self.y[idx], self.cls[idx], [self.names[i] for i in idx.tolist()],
-                        self.hashes[idx], self.root, self.split, self.fingerprint, self.problems)
+                        self.hashes[idx], self.root, self.split, self.fingerprint, self.problems,
+                        None if self.gen is None else [self.gen[i] for i in idx.tolist()])
 
     def counts(self)->pd.DataFrame:
         "Images per class (rows) and label (columns)."
@@ -512,7 +523,7 @@ class ImageSet:
                            'class': [CLASSES[c] if c >= 0 else '?' for c in self.cls.tolist()]})
         return pd.crosstab(df['class'], df['label']).reindex(columns=list(LABELS), fill_value=0)
 
-# %% ../nbs/00_data.ipynb #9f8d2721
+# %% ../nbs/00_data.ipynb #389eab68
 def _entries(d:Path)->list:
     "The paths of the visible entries of folder `d` that are not folders, sorted."
     out = []
@@ -524,7 +535,7 @@ def _entries(d:Path)->list:
         out.append(os.path.join(d, e.name))
     return sorted(out)
 
-# %% ../nbs/00_data.ipynb #351fca8b
+# %% ../nbs/00_data.ipynb #fba41a4d
 def list_split(root:Path|str, split:str)->tuple:
     "Image files of `split` under `root` and their labels, sorted; raises `DataError` for a missing/empty folder."
     root = Path(root)
@@ -540,7 +551,7 @@ def list_split(root:Path|str, split:str)->tuple:
         files += fs; labels += [label] * len(fs)
     return files, labels
 
-# %% ../nbs/00_data.ipynb #acb14c82
+# %% ../nbs/00_data.ipynb #d21caafc
 def split_fingerprint(files:list, on_size:str='resize')->str:
     "Hash of names, sizes and modification times of `files`: changes whenever a file does."
     h = hashlib.sha1(on_size.encode())
@@ -550,7 +561,7 @@ def split_fingerprint(files:list, on_size:str='resize')->str:
         h.update(os.fsencode(f) + facts.encode())
     return h.hexdigest()[:16]
 
-# %% ../nbs/00_data.ipynb #fde3a027
+# %% ../nbs/00_data.ipynb #2599075e
 CACHE_FORMAT = 2
 
 def _cache_path(root:Path, split:str, fp:str)->Path:
@@ -558,7 +569,7 @@ def _cache_path(root:Path, split:str, fp:str)->Path:
     key = hashlib.sha1(os.fsencode(str(root.resolve()))).hexdigest()[:10]
     return cache_dir()/'decoded'/f'v{CACHE_FORMAT}-{split}-{key}-{fp}.pt'
 
-# %% ../nbs/00_data.ipynb #75a71489
+# %% ../nbs/00_data.ipynb #67922f06
 def _valid_cache(d)->bool:
     "Whether `d`, read from a cache file, has the structure of a decoded split."
     try:
@@ -567,7 +578,7 @@ def _valid_cache(d)->bool:
                 and len(d['cls']) == len(d['hashes']) == len(d['names']) == n and isinstance(d['problems'], list))
     except (TypeError, KeyError, AttributeError): return False
 
-# %% ../nbs/00_data.ipynb #713e992e
+# %% ../nbs/00_data.ipynb #1978c2fa
 def _read_cache(path:Path):
     "The decoded split in the cache file `path`, or None when there is none, or none that can be used."
     if not path.exists(): return None
@@ -575,7 +586,7 @@ def _read_cache(path:Path):
     except Exception: return None                  # unreadable or not ours: decode again
     return d if _valid_cache(d) else None
 
-# %% ../nbs/00_data.ipynb #3dc82b9d
+# %% ../nbs/00_data.ipynb #37fb82b3
 def _write_cache(path:Path, d:dict):
     "Write a decoded split to the cache and remove the older entries of the same root and split; a failure only warns."
     try:
@@ -586,7 +597,7 @@ def _write_cache(path:Path, d:dict):
     except OSError as e:
         print(f'note: the decoded images could not be cached in {path.parent} ({e.strerror or e}); the next load decodes them again')
 
-# %% ../nbs/00_data.ipynb #953cec9f
+# %% ../nbs/00_data.ipynb #8e331901
 def load_split(root:Path|str, # dataset root (from get_cifake)
                split:str='train', # 'train' or 'test'
                on_size:str='resize', # policy for images that are not 32x32: 'resize', 'skip' or 'error'
@@ -608,11 +619,11 @@ def load_split(root:Path|str, # dataset root (from get_cifake)
     if problems:
         print(f'{split}: skipped {len(problems)} of {len(files)} files, for example:')
         for f, why in problems[:5]: print(f'  {os.fsencode(f).decode(errors="backslashreplace")}: {why}')
-    if n_resized: print(f'{split}: {n_resized} images were not {IMG_SIZE}x{IMG_SIZE} and were reduced (on_size="resize")')
+    if any(n_resized): print(f'{split}: {sum(n_resized)} images were not {IMG_SIZE}x{IMG_SIZE} and were reduced (on_size="resize")')
     if cache: _write_cache(cpath, d)
     return ImageSet(**d, root=str(root), split=split, fingerprint=fp)
 
-# %% ../nbs/00_data.ipynb #b1861bbf
+# %% ../nbs/00_data.ipynb #b6368629
 def _quotas(counts:torch.Tensor, n:int, g:torch.Generator)->torch.Tensor:
     "How many of `n` to take from groups of sizes `counts`: shares kept, largest remainders first, ties at random."
     quota = counts.double() * n / max(int(counts.sum()), 1)
@@ -622,20 +633,21 @@ def _quotas(counts:torch.Tensor, n:int, g:torch.Generator)->torch.Tensor:
         take[order[(quota - take)[order].argsort(descending=True, stable=True)[:rest]]] += 1
     return take
 
-# %% ../nbs/00_data.ipynb #e4eec028
+# %% ../nbs/00_data.ipynb #0d8d8fb3
+def _pick(idx:torch.Tensor, keys:list, n:int, g:torch.Generator)->list:
+    "`n` of the images `idx`, their shares kept by the first key, then by the next ones within each of its groups."
+    if not keys: return [idx[torch.randperm(len(idx), generator=g)[:n]]]
+    _, inv, cnt = keys[0][idx].unique(return_inverse=True, return_counts=True)
+    return [p for k, n_k in enumerate(_quotas(cnt, n, g).tolist()) for p in _pick(idx[inv == k], keys[1:], n_k, g)]
+
 def _stratified_pick(ds:'ImageSet', n:int, seed:int)->torch.Tensor:
-    "Indices of `n` images of `ds` chosen at random with the shares of each label, and of each class within a label, kept."
-    g, picked = torch.Generator().manual_seed(seed), []
-    labels = ds.y.unique()
-    for lab, n_lab in zip(labels, _quotas(torch.stack([(ds.y == l).sum() for l in labels]) if len(labels) else torch.zeros(0), n, g)):
-        idx = (ds.y == lab).nonzero().flatten()
-        _, inv, cnt = ds.cls[idx].unique(return_inverse=True, return_counts=True)
-        for k, n_k in enumerate(_quotas(cnt, int(n_lab), g).tolist()):
-            members = idx[inv == k]
-            picked.append(members[torch.randperm(len(members), generator=g)[:n_k]])
+    "Indices of `n` images of `ds` at random, with the shares of each label, each generator within it and each class kept."
+    ids = {v: i for i, v in enumerate(sorted(set(ds.generators)))}      # stable across processes, unlike hash()
+    gen_ids = torch.tensor([ids[v] for v in ds.generators], dtype=torch.int64)
+    picked = _pick(torch.arange(len(ds)), [ds.y, gen_ids, ds.cls], n, torch.Generator().manual_seed(seed))
     return torch.cat(picked).sort().values if picked else torch.zeros(0, dtype=torch.long)
 
-# %% ../nbs/00_data.ipynb #96b05329
+# %% ../nbs/00_data.ipynb #69a79d28
 def stratified_subset(ds:ImageSet, n:int|None=None, # number of images to keep
                       frac:float|None=None, # or the fraction of images to keep
                       seed:int=0)->ImageSet:
@@ -645,7 +657,7 @@ def stratified_subset(ds:ImageSet, n:int|None=None, # number of images to keep
     if not 0 <= n <= len(ds): raise ValueError(f'cannot take {n} images from {len(ds)}')
     return ds.subset(_stratified_pick(ds, n, seed))
 
-# %% ../nbs/00_data.ipynb #ab7e6eb4
+# %% ../nbs/00_data.ipynb #ef866fbf
 def train_valid_split(ds:ImageSet, valid_frac:float=0.1, # share of `ds` for validation
                       seed:int=0)->tuple:
     "Stratified (train, valid) from `ds`; images with an identical copy elsewhere stay on the train side."
@@ -655,7 +667,7 @@ def train_valid_split(ds:ImageSet, valid_frac:float=0.1, # share of `ds` for val
     valid &= cnt[inv] == 1                       # duplicated content: never in validation
     return ds.subset(~valid), ds.subset(valid)
 
-# %% ../nbs/00_data.ipynb #07e26a0d
+# %% ../nbs/00_data.ipynb #9536d9ce
 def prepare_data(source=None,          # 'kaggle', 'demo', a folder or a zip (see `get_cifake`); None: $CIFAKE_DATA or 'kaggle'
                  valid_frac:float=0.1, # share held out for validation
                  n_train:int|None=None,# use a stratified subset of this many train-split images
@@ -672,41 +684,68 @@ def prepare_data(source=None,          # 'kaggle', 'demo', a folder or a zip (se
                             f"({len(full.problems)} files of the split were skipped): a detector needs both kinds to learn from")
     return train, valid
 
-# %% ../nbs/00_data.ipynb #2e77acdf
+# %% ../nbs/00_data.ipynb #7dfeeda8
 def data_digest(ds:ImageSet)->str:
     "Short hash of the images (content hashes) and labels of `ds`, in order."
     h = hashlib.sha1(ds.hashes.numpy().tobytes())
     h.update(ds.y.numpy().astype(np.int8).tobytes())
     return h.hexdigest()[:16]
 
-# %% ../nbs/00_data.ipynb #08c89e95
-def load_image_folder(root:Path|str, # folder with REAL/ and FAKE/ (FAKE/<generator>/... optional)
-                      progress:bool=True)->ImageSet:
-    "Every image under `root`/REAL and `root`/FAKE, any size or format, reduced to 32x32 as for prediction."
-    root = Path(root).expanduser()
-    if not root.is_dir(): raise DataError(f'{root} is not a folder: expected a folder with REAL/ and FAKE/ sub-folders of images.')
-    files, labels = [], []
-    for label in (REAL, FAKE):
-        d = root/LABELS[label]
-        if not d.is_dir(): raise DataError(f'{root} has no {LABELS[label]}/ sub-folder: put real images in REAL/ and generated ones in FAKE/ (FAKE/<generator>/ to name the generator).')
-        fs = sorted(str(f) for f in d.rglob('*') if f.is_file() and f.suffix.lower() in IMG_EXTS
-                    and not any(part.startswith('.') for part in f.relative_to(d).parts))
-        if not fs: raise DataError(f'{d} holds no image files ({", ".join(sorted(IMG_EXTS))}).')
-        files += fs; labels += [label] * len(fs)
-    x, keep, hashes, problems, _ = decode_files(files, on_size='resize', progress=progress)
-    if problems: print(f'{root}: skipped {len(problems)} unreadable files, e.g. {problems[0][0]}: {problems[0][1]}')
-    return ImageSet(x, torch.tensor([labels[i] for i in keep], dtype=torch.int64), torch.full((len(keep),), -1),
-                    [os.path.relpath(files[i], root) for i in keep], hashes, str(root), 'external',
-                    problems=[list(q) for q in problems])
-
-# %% ../nbs/00_data.ipynb #87016ac9
+# %% ../nbs/00_data.ipynb #363a03d0
 def source_of(name:str # a name from `load_image_folder`, e.g. 'FAKE/glid3_xl/0001.png'
              )->str:
     "'REAL', or the generator of a fake: its sub-folder of FAKE/, else 'FAKE'."
     parts = Path(name).parts
     return 'REAL' if parts[0] == LABELS[REAL] else parts[1] if len(parts) > 2 else LABELS[FAKE]
 
-# %% ../nbs/00_data.ipynb #487a0e04
+# %% ../nbs/00_data.ipynb #0c4d5933
+def load_image_folder(root:Path|str, # folder with REAL/ and/or FAKE/ (FAKE/<generator>/... optional)
+                      progress:bool=True)->ImageSet:
+    "Every image under `root`/REAL and `root`/FAKE, any size or format, reduced to 32x32 as for prediction."
+    root = Path(root).expanduser()
+    if not root.is_dir(): raise DataError(f'{root} is not a folder: expected a folder with REAL/ and FAKE/ sub-folders of images.')
+    if not any((root/l).is_dir() for l in LABELS):
+        raise DataError(f'{root} has neither a REAL/ nor a FAKE/ sub-folder: put real images in REAL/ and generated ones in FAKE/ (FAKE/<generator>/ to name the generator).')
+    files, labels = [], []
+    for label in (REAL, FAKE):
+        d = root/LABELS[label]
+        if not d.is_dir(): continue                        # a folder of fakes only (or of photos only) is fine
+        fs = sorted(str(f) for f in d.rglob('*') if f.is_file() and f.suffix.lower() in IMG_EXTS
+                    and not any(part.startswith('.') for part in f.relative_to(d).parts))
+        if not fs: raise DataError(f'{d} holds no image files ({", ".join(sorted(IMG_EXTS))}).')
+        files += fs; labels += [label] * len(fs)
+    x, keep, hashes, problems, _ = decode_files(files, on_size='resize', progress=progress)
+    if problems: print(f'{root}: skipped {len(problems)} unreadable files, e.g. {problems[0][0]}: {problems[0][1]}')
+    names = [os.path.relpath(files[i], root) for i in keep]
+    return ImageSet(x, torch.tensor([labels[i] for i in keep], dtype=torch.int64), torch.full((len(keep),), -1),
+                    names, hashes, str(root), 'external', problems=[list(q) for q in problems], gen=[source_of(n) for n in names])
+
+# %% ../nbs/00_data.ipynb #76ddf77c
+def with_generator(ds:ImageSet, name:str)->ImageSet:
+    "`ds` with its fakes labelled as images of generator `name` (its real images as 'REAL')."
+    return replace(ds, gen=['REAL' if y == REAL else name for y in ds.y.tolist()])
+
+# %% ../nbs/00_data.ipynb #59b5cd2a
+def _weighted_take(n:int, weight:float, g:torch.Generator)->torch.Tensor:
+    "Indices of `round(weight * n)` images of `n`: every image `floor(weight)` times, then a random share of them once more."
+    k, frac = int(weight), weight - int(weight)
+    extra = torch.randperm(n, generator=g)[:round(frac * n)]
+    return torch.cat([torch.arange(n).repeat(k), extra]).sort().values
+
+# %% ../nbs/00_data.ipynb #e19d5af7
+def combine(sources:dict, # {name: ImageSet}
+            weights:dict|None=None, # {name: weight}; a missing name weighs 1
+            seed:int=0)->ImageSet:
+    "One `ImageSet` of several sources, each taken `weight` times; names are prefixed with their source."
+    g, parts = torch.Generator().manual_seed(seed), []
+    for name, ds in sources.items():
+        part = ds.subset(_weighted_take(len(ds), (weights or {}).get(name, 1.0), g))
+        parts.append(replace(part, names=[f'{name}/{n}' for n in part.names], gen=part.generators))
+    cat = lambda attr: torch.cat([getattr(p, attr) for p in parts])
+    return ImageSet(cat('x'), cat('y'), cat('cls'), [n for p in parts for n in p.names], cat('hashes'), split='combined',
+                    problems=[q for p in parts for q in p.problems], gen=[v for p in parts for v in p.gen])
+
+# %% ../nbs/00_data.ipynb #9189ad5f
 def _header_facts(path:str)->tuple:
     "(size, mode, digest of the JPEG quantisation tables or None) of one image, from its header."
     try:
@@ -716,7 +755,7 @@ def _header_facts(path:str)->tuple:
             return f'{im.size[0]}x{im.size[1]}', im.mode, qd
     except Exception: return None, None, None
 
-# %% ../nbs/00_data.ipynb #3e270d28
+# %% ../nbs/00_data.ipynb #1025e68b
 @dataclass
 class Audit:
     "What `audit` found: a summary dict and the per-split/label/class counts table."
@@ -726,7 +765,7 @@ class Audit:
         rows = '\n'.join(f'| {k} | {v} |' for k, v in self.summary.items())
         return f'| check | result |\n|---|---|\n{rows}'
 
-# %% ../nbs/00_data.ipynb #d77d92bc
+# %% ../nbs/00_data.ipynb #8cc163a4
 def _header_summary(sets:dict)->dict:
     "Sizes, modes and JPEG table sets per label, from every file's header, and whether REAL and FAKE share tables."
     facts, s = {label: Counter() for label in LABELS}, {}
@@ -742,7 +781,7 @@ def _header_summary(sets:dict)->dict:
     s['REAL and FAKE share JPEG tables'] = set(s['REAL JPEG table sets']) == set(s['FAKE JPEG table sets'])
     return s
 
-# %% ../nbs/00_data.ipynb #2302f6a2
+# %% ../nbs/00_data.ipynb #55ebd7d0
 def audit(sets:dict, # {'train': ImageSet, 'test': ImageSet}
           headers:bool=True, # also read every file's header (sizes, modes, JPEG tables)
          )->Audit:
@@ -767,7 +806,7 @@ def audit(sets:dict, # {'train': ImageSet, 'test': ImageSet}
     counts = pd.concat(rows).reset_index().set_index(['split', 'class'])
     return Audit(s, counts)
 
-# %% ../nbs/00_data.ipynb #2dace0b4
+# %% ../nbs/00_data.ipynb #956e103e
 def _first_occurrences(h:torch.Tensor)->torch.Tensor:
     "Mask of the first item of each distinct value of `h`."
     _, inv = h.unique(return_inverse=True)
@@ -776,7 +815,7 @@ def _first_occurrences(h:torch.Tensor)->torch.Tensor:
     keep = torch.zeros(len(h), dtype=torch.bool); keep[first] = True
     return keep
 
-# %% ../nbs/00_data.ipynb #3de50e92
+# %% ../nbs/00_data.ipynb #e655eeb7
 def drop_duplicates(train:ImageSet, test:ImageSet|None=None)->tuple:
     "`train` and `test` with one copy per image, and without the test images that also occur in train."
     train = train.subset(_first_occurrences(train.hashes))
@@ -784,14 +823,14 @@ def drop_duplicates(train:ImageSet, test:ImageSet|None=None)->tuple:
     test = test.subset(_first_occurrences(test.hashes))
     return train, test.subset(~torch.from_numpy(np.isin(test.hashes.numpy(), train.hashes.numpy())))
 
-# %% ../nbs/00_data.ipynb #4e267b9d
+# %% ../nbs/00_data.ipynb #3f7bbb7c
 def _per_image(level, n:int)->torch.Tensor:
     "`level` (a number, or one per image) as a float tensor of `n` values."
     t = torch.as_tensor(level, dtype=torch.float64).flatten()
     if len(t) not in (1, n): raise ValueError(f'{len(t)} levels for {n} images: give one level, or one per image')
     return t.expand(n) if len(t) == 1 else t
 
-# %% ../nbs/00_data.ipynb #c5dd444b
+# %% ../nbs/00_data.ipynb #952c41ab
 def _by_level(x:torch.Tensor, level, f)->torch.Tensor:
     "`f(images, level)` applied to each group of images of `x` that share a level; uint8 out."
     lv, out = _per_image(level, len(x)), torch.empty_like(x)
@@ -800,7 +839,7 @@ def _by_level(x:torch.Tensor, level, f)->torch.Tensor:
         out[i] = f(x[i], v)
     return out
 
-# %% ../nbs/00_data.ipynb #d3d9f1d0
+# %% ../nbs/00_data.ipynb #b5e6d017
 def jpeg_roundtrip(x:torch.Tensor, # uint8 (N,3,H,W)
                    quality, # 1..100, one for all images or one per image
                    g=None)->torch.Tensor:
@@ -809,7 +848,7 @@ def jpeg_roundtrip(x:torch.Tensor, # uint8 (N,3,H,W)
     if len(q) and not ((q >= 1) & (q <= 100)).all(): raise ValueError(f'JPEG quality must be in 1..100, got {quality}')
     return _by_level(x, q, lambda xs, v: torch.stack(decode_jpeg(encode_jpeg(list(xs), quality=int(v)))))
 
-# %% ../nbs/00_data.ipynb #8c08641b
+# %% ../nbs/00_data.ipynb #ad290530
 def gaussian_blur(x:torch.Tensor, # images (N,C,H,W): uint8, or float
                   sigma, # standard deviation in pixels (> 0), one for all images or one per image
                   g=None)->torch.Tensor:
@@ -826,7 +865,7 @@ def gaussian_blur(x:torch.Tensor, # images (N,C,H,W): uint8, or float
     xf = F.conv2d(F.conv2d(xf, k[:, None, :, None], groups=n * c), k[:, None, None, :], groups=n * c).reshape(n, c, h, w)
     return xf.round_().clamp_(0, 255).to(torch.uint8) if x.dtype == torch.uint8 else xf.to(x.dtype)
 
-# %% ../nbs/00_data.ipynb #67c4d90a
+# %% ../nbs/00_data.ipynb #2730d53d
 def add_noise(x:torch.Tensor, # uint8 (N,C,H,W)
               sigma, # standard deviation as a fraction of 255, one for all images or one per image
               g:torch.Generator|None=None)->torch.Tensor:
@@ -835,7 +874,7 @@ def add_noise(x:torch.Tensor, # uint8 (N,C,H,W)
     noise = torch.randn(x.shape, generator=g).to(x.device)
     return (x.float() + noise * s.to(x.device)).round_().clamp_(0, 255).to(torch.uint8)
 
-# %% ../nbs/00_data.ipynb #4b05ed0c
+# %% ../nbs/00_data.ipynb #adadb32a
 def rescale_roundtrip(x:torch.Tensor, # uint8 (N,C,H,W)
                       scale, # factor in (0, 1], one for all images or one per image
                       g=None)->torch.Tensor:
@@ -847,10 +886,10 @@ def rescale_roundtrip(x:torch.Tensor, # uint8 (N,C,H,W)
         return xf.round_().clamp_(0, 255).to(torch.uint8)
     return _by_level(x, scale, down_up)
 
-# %% ../nbs/00_data.ipynb #b0633c88
+# %% ../nbs/00_data.ipynb #ab958d0c
 TRANSFORMS = {'jpeg': jpeg_roundtrip, 'blur': gaussian_blur, 'noise': add_noise, 'rescale': rescale_roundtrip}
 
-# %% ../nbs/00_data.ipynb #11ae8b13
+# %% ../nbs/00_data.ipynb #3555dbc2
 class Batches:
     "In-memory loader of (images, labels) batches from an `ImageSet`, on a device, channels_last."
     def __init__(self, ds:ImageSet, bs:int=256, # batch size
@@ -901,7 +940,7 @@ class Batches:
         yield from self.epoch_batches(self.epoch)
         self.epoch += 1
 
-# %% ../nbs/00_data.ipynb #d171509d
+# %% ../nbs/00_data.ipynb #6d7cdce7
 def show_batch(ds:ImageSet, n:int=24, # number of images
                ncols:int=8, seed:int=0, # which images: a seeded random sample
                title:str|None=None):
@@ -920,7 +959,7 @@ def show_batch(ds:ImageSet, n:int=24, # number of images
     fig.tight_layout()
     return fig
 
-# %% ../nbs/00_data.ipynb #09b5516d
+# %% ../nbs/00_data.ipynb #4a6eb81e
 def bench_loading(root:Path|str, splits=SPLITS, reference:bool=True)->pd.DataFrame:
     "Images/s to load `splits` cold, cached, and with ImageFolder + PIL + DataLoader (the reference's way)."
     import torchvision

@@ -9,7 +9,7 @@ __all__ = ['CORRUPTIONS', 'plot_confusion', 'plot_roc_pr', 'dedup_mask', 'metric
            'report_folder', 'save_figure', 'test_part', 'calibration_part', 'robustness_part', 'external_part',
            'report_head', 'write_report']
 
-# %% ../nbs/03_evaluate.ipynb #6db16946
+# %% ../nbs/03_evaluate.ipynb #5c7ba064
 import os, json, math, tempfile
 from pathlib import Path
 import numpy as np
@@ -26,7 +26,7 @@ from .model import (METRICS, load_checkpoint, to_plain, pick_device, predict_pro
                              choose_threshold)
 from .train import plot_history
 
-# %% ../nbs/03_evaluate.ipynb #52207837
+# %% ../nbs/03_evaluate.ipynb #4f73a5de
 def plot_confusion(y, p, threshold:float=0.5, # the decision threshold
                    ax=None, title:str|None=None):
     "Confusion matrix at `threshold` as a seaborn heatmap: counts and the share of each true label."
@@ -39,7 +39,7 @@ def plot_confusion(y, p, threshold:float=0.5, # the decision threshold
     ax.set_title(title or f'threshold {threshold:.3f}', fontsize=10)
     return ax
 
-# %% ../nbs/03_evaluate.ipynb #3733ccbb
+# %% ../nbs/03_evaluate.ipynb #0926e204
 def plot_roc_pr(curves:dict, # {name: (y, p)}, one line per entry
                 threshold:float=0.5, # operating point marked on each curve
                ):
@@ -57,7 +57,7 @@ def plot_roc_pr(curves:dict, # {name: (y, p)}, one line per entry
     fig.tight_layout()
     return fig
 
-# %% ../nbs/03_evaluate.ipynb #4c8b3d08
+# %% ../nbs/03_evaluate.ipynb #78e3644c
 def dedup_mask(test:ImageSet, # the test split
                train:ImageSet|None=None, # the train split; None: remove copies within test only
               )->np.ndarray:
@@ -65,14 +65,14 @@ def dedup_mask(test:ImageSet, # the test split
     kept = drop_duplicates(train, test)[1] if train is not None else drop_duplicates(test)[0]
     return np.isin(np.array(test.names, dtype=object), np.array(kept.names, dtype=object))
 
-# %% ../nbs/03_evaluate.ipynb #0cc5641e
+# %% ../nbs/03_evaluate.ipynb #9eb91741
 def metrics_table(y, p, masks:dict, # {name: boolean mask over y}
                   threshold:float=0.5)->pd.DataFrame:
     "`binary_metrics` of each masked subset of (y, p), one row per mask."
     y, p = np.asarray(y), np.asarray(p)
     return pd.DataFrame.from_dict({k: binary_metrics(y[m], p[m], threshold) for k, m in masks.items()}, orient='index')
 
-# %% ../nbs/03_evaluate.ipynb #936bf930
+# %% ../nbs/03_evaluate.ipynb #84ee6519
 def per_class(y, p, cls, # true labels, P(FAKE), CIFAR-10 class ids (-1: unknown)
               threshold:float=0.5)->pd.DataFrame:
     "Per CIFAR-10 class: counts, accuracy on its real images, accuracy on its fakes, and its ROC-AUC."
@@ -88,7 +88,7 @@ def per_class(y, p, cls, # true labels, P(FAKE), CIFAR-10 class ids (-1: unknown
             roc_auc=skm.roc_auc_score(y[i], p[i]) if r.any() and f.any() else math.nan)
     return pd.DataFrame.from_dict(rows, orient='index')
 
-# %% ../nbs/03_evaluate.ipynb #ffb79d7e
+# %% ../nbs/03_evaluate.ipynb #921c9083
 def plot_per_class(tab:pd.DataFrame, # from `per_class`
                    title:str='accuracy per CIFAR-10 class'):
     "Grouped bars: accuracy on the real and on the fake images of each class."
@@ -100,7 +100,7 @@ def plot_per_class(tab:pd.DataFrame, # from `per_class`
     ax.legend(loc='upper left', bbox_to_anchor=(1, 1), title='accuracy on'); fig.tight_layout()
     return fig
 
-# %% ../nbs/03_evaluate.ipynb #3004ede5
+# %% ../nbs/03_evaluate.ipynb #cc7e7e7b
 def calibration_bins(y, p, n_bins:int=15 # equal-width bins of P(FAKE) over [0, 1]
                     )->pd.DataFrame:
     "Per bin of P(FAKE): its range, the number of images, their mean P(FAKE) and the share that is fake."
@@ -112,14 +112,14 @@ def calibration_bins(y, p, n_bins:int=15 # equal-width bins of P(FAKE) over [0, 
         return pd.DataFrame(dict(lo=edges[:-1], hi=edges[1:], n=n,
                                  mean_p=np.bincount(b, p, n_bins) / n, frac_fake=np.bincount(b, y, n_bins) / n))
 
-# %% ../nbs/03_evaluate.ipynb #a6e45934
+# %% ../nbs/03_evaluate.ipynb #453962f7
 def expected_calibration_error(y, p, n_bins:int=15)->float:
     "ECE of P(FAKE): the image-weighted mean over bins of |mean P(FAKE) - share of fakes|."
     t = calibration_bins(y, p, n_bins)
     t = t[t.n > 0]
     return float((t.n * (t.mean_p - t.frac_fake).abs()).sum() / t.n.sum())
 
-# %% ../nbs/03_evaluate.ipynb #fed12fd5
+# %% ../nbs/03_evaluate.ipynb #6878afae
 def plot_reliability(curves:dict, # {name: (y, p)}
                      n_bins:int=15):
     "Reliability diagram (share of fakes against mean P(FAKE) per bin) and the histogram of P(FAKE)."
@@ -134,7 +134,7 @@ def plot_reliability(curves:dict, # {name: (y, p)}
     fig.tight_layout()
     return fig
 
-# %% ../nbs/03_evaluate.ipynb #e80a694d
+# %% ../nbs/03_evaluate.ipynb #c8d377ab
 def run_validation_images(meta:dict, # the metadata of a checkpoint (from `load_checkpoint`)
                           root       # the dataset root of its train split (see `get_cifake`)
                          )->ImageSet|None:
@@ -147,7 +147,7 @@ def run_validation_images(meta:dict, # the metadata of a checkpoint (from `load_
         print('Warning: these are not the validation images of the run (was it trained on other data?)')
     return valid_ds
 
-# %% ../nbs/03_evaluate.ipynb #9284b39c
+# %% ../nbs/03_evaluate.ipynb #d2d98868
 CORRUPTIONS = {'jpeg': (90, 70, 50, 30, 10), 'blur': (0.5, 1.0, 2.0), 'noise': (0.02, 0.05, 0.1),
                'rescale': (0.75, 0.5, 0.25)}
 
@@ -162,7 +162,7 @@ def corrupt(x:torch.Tensor, # uint8 images (N,3,H,W)
     g = torch.Generator().manual_seed(seed)
     return torch.cat([TRANSFORMS[kind](c, level, g) for c in x.split(chunk)]) if len(x) else x.clone()
 
-# %% ../nbs/03_evaluate.ipynb #12ea1de9
+# %% ../nbs/03_evaluate.ipynb #f68b5f6f
 def robustness(model, ds:ImageSet, # images to corrupt (a few thousand are plenty)
                corruptions:dict|None=None, # {kind: levels}; default CORRUPTIONS
                threshold:float=0.5, bs:int=512,
@@ -182,7 +182,7 @@ def robustness(model, ds:ImageSet, # images to corrupt (a few thousand are plent
     df['d_roc_auc'] = df.roc_auc - df.roc_auc[0]
     return df
 
-# %% ../nbs/03_evaluate.ipynb #24d17ef2
+# %% ../nbs/03_evaluate.ipynb #4d95888f
 def plot_robustness(df:pd.DataFrame, # from `robustness`
                     title:str='robustness'):
     "Accuracy, ROC-AUC and share called FAKE against the level of each corruption; dashed: clean."
@@ -201,7 +201,7 @@ def plot_robustness(df:pd.DataFrame, # from `robustness`
     axs[0, 0].legend(fontsize=8); fig.suptitle(title); fig.tight_layout()
     return fig
 
-# %% ../nbs/03_evaluate.ipynb #f21f0811
+# %% ../nbs/03_evaluate.ipynb #99f0eded
 def confident_mistakes(y, p, threshold:float=0.5, k:int=8 # mistakes per direction
                       )->dict:
     "Indices of the `k` most confident mistakes each way: REAL called FAKE (highest P first), FAKE called REAL (lowest first)."
@@ -210,7 +210,7 @@ def confident_mistakes(y, p, threshold:float=0.5, k:int=8 # mistakes per directi
     return {'REAL called FAKE': rf[np.argsort(-p[rf], kind='stable')][:k],
             'FAKE called REAL': fr[np.argsort(p[fr], kind='stable')][:k]}
 
-# %% ../nbs/03_evaluate.ipynb #7d0bca6b
+# %% ../nbs/03_evaluate.ipynb #5fbdcabd
 def show_mistakes(ds:ImageSet, p, threshold:float=0.5, k:int=8):
     "Two rows of images: the most confident mistakes in each direction, with P(FAKE) and the class."
     worst = confident_mistakes(ds.y, p, threshold, k)
@@ -225,7 +225,7 @@ def show_mistakes(ds:ImageSet, p, threshold:float=0.5, k:int=8):
     fig.suptitle(f'most confident mistakes at threshold {threshold:.3f}', fontsize=10); fig.tight_layout()
     return fig
 
-# %% ../nbs/03_evaluate.ipynb #f9e6f555
+# %% ../nbs/03_evaluate.ipynb #783fddd7
 def external_eval(model, root:Path|str|ImageSet, # a folder for `load_image_folder`, or what it returned
                   threshold:float=0.5, bs:int=512, progress:bool=True)->pd.DataFrame:
     "ROC-AUC, accuracy, fakes caught and real photos called fake: all generators, then each generator."
@@ -235,7 +235,7 @@ def external_eval(model, root:Path|str|ImageSet, # a folder for `load_image_fold
         print(f"note: {ds.root} holds no readable {missing[0]} image: the figures that need both kinds (ROC-AUC, and "
               f"{'the real photos called fake' if missing[0] == 'REAL' else 'the fakes caught'}) are undefined (NaN)")
     y, p = ds.y.numpy(), predict_proba(model, ds, bs)
-    src = np.array([source_of(n) for n in ds.names])
+    src = np.array(ds.generators)
     real = y == REAL
     rows = {}
     for gen in ['all generators'] + sorted(set(src[~real])):
@@ -245,14 +245,14 @@ def external_eval(model, root:Path|str|ImageSet, # a folder for `load_image_fold
                          fakes_caught=m['recall'], real_called_fake=m['fp'] / m['n_real'] if m['n_real'] else math.nan)
     return pd.DataFrame.from_dict(rows, orient='index')
 
-# %% ../nbs/03_evaluate.ipynb #2fe04267
+# %% ../nbs/03_evaluate.ipynb #cf13c96a
 def is_report_folder(out:Path)->bool:
     "Whether `out` holds a report written by `write_report` (its metrics.json says so) or a training run."
     if (out/'best.pt').is_file() or (out/'last.pt').is_file(): return True
     try: return 'headline' in json.loads((out/'metrics.json').read_text())
     except (OSError, ValueError): return False
 
-# %% ../nbs/03_evaluate.ipynb #4a605bb9
+# %% ../nbs/03_evaluate.ipynb #4972d101
 def report_folder(out)->Path:
     "`out`, created, if a report may be written there: a new or empty folder, an earlier report's, or a training run's."
     out = Path(out)
@@ -267,14 +267,14 @@ def report_folder(out)->Path:
     except OSError as e: raise DataError(f"cannot write the report in {out} ({e.strerror}): choose a writable folder with --out") from None
     return out
 
-# %% ../nbs/03_evaluate.ipynb #0ee5ad1a
+# %% ../nbs/03_evaluate.ipynb #9ec346b6
 def save_figure(fig, out:Path, name:str)->str:
     "Save `fig` as `out`/`name`.png, close it, and return the file name."
     atomic_write(out/f'{name}.png', lambda f: fig.savefig(f, format='png', dpi=110, bbox_inches='tight'))
     plt.close(fig)
     return f'{name}.png'
 
-# %% ../nbs/03_evaluate.ipynb #f6d7d09a
+# %% ../nbs/03_evaluate.ipynb #2ee30e51
 def test_part(p, test_ds:ImageSet, dd:np.ndarray, thr:float, out:Path, alt_thr:float|None=None, against_train:bool=True)->tuple:
     "The test-split part of a report, given P(FAKE) and the deduplicated mask `dd`: (its metrics, its markdown lines)."
     masks = {'full': np.ones(len(test_ds), bool), 'deduplicated': dd}
@@ -299,7 +299,7 @@ def test_part(p, test_ds:ImageSet, dd:np.ndarray, thr:float, out:Path, alt_thr:f
           f"![per class]({f['per_class']})", '', '## Most confident mistakes', '', f"![mistakes]({f['mistakes']})", '']
     return res, md
 
-# %% ../nbs/03_evaluate.ipynb #49c6d784
+# %% ../nbs/03_evaluate.ipynb #34f59b5e
 def calibration_part(curves:dict, out:Path)->tuple:
     "The calibration part of a report from {name: (y, p)}: (its metrics, its markdown lines)."
     res = {f'ece_{k}': expected_calibration_error(*v) for k, v in curves.items()}
@@ -307,7 +307,7 @@ def calibration_part(curves:dict, out:Path)->tuple:
     return (dict(calibration=res, figures={'reliability': name}),
             ['## Calibration', '', ', '.join(f'{k}: {v:.4f}' for k, v in res.items()), '', f"![reliability]({name})", ''])
 
-# %% ../nbs/03_evaluate.ipynb #dc4d7f09
+# %% ../nbs/03_evaluate.ipynb #cf73e77f
 def robustness_part(model, ds:ImageSet, thr:float, out:Path, corruptions=None, bs:int=512, progress:bool=True)->tuple:
     "The robustness part of a report, on the images `ds`: (its metrics, its markdown lines)."
     rob = robustness(model, ds, corruptions, thr, bs, progress)
@@ -316,7 +316,7 @@ def robustness_part(model, ds:ImageSet, thr:float, out:Path, corruptions=None, b
             ['## Robustness', '', f"Accuracy and ROC-AUC on {len(ds):,} deduplicated test images, clean and corrupted.", '',
              markdown_table(rob), '', f"![robustness]({name})", ''])
 
-# %% ../nbs/03_evaluate.ipynb #5634d3b9
+# %% ../nbs/03_evaluate.ipynb #87d25f6a
 def external_part(model, external, thr:float, bs:int=512, progress:bool=True)->tuple:
     "The part of a report on images from outside CIFAKE: (its metrics, its markdown lines)."
     ext = external_eval(model, external, thr, bs, progress)
@@ -326,7 +326,7 @@ def external_part(model, external, thr:float, bs:int=512, progress:bool=True)->t
              markdown_table(ext.rename_axis('generator').reset_index()), '',
              'These figures, not the CIFAKE test figures, say how the detector does on images from outside CIFAKE.', ''])
 
-# %% ../nbs/03_evaluate.ipynb #864b7cb0
+# %% ../nbs/03_evaluate.ipynb #bc026b19
 def report_head(ckpt_path, meta:dict, test_ds:ImageSet, alt:dict|None)->tuple:
     "The head of a report: (its metrics, its markdown lines)."
     thr = float(meta['threshold'])
@@ -340,7 +340,7 @@ def report_head(ckpt_path, meta:dict, test_ds:ImageSet, alt:dict|None)->tuple:
            f"P(FAKE) >= {thr:.4f} (chosen on {source}; the evaluation does not change it).", '']
     return res, md
 
-# %% ../nbs/03_evaluate.ipynb #e4f8ef1e
+# %% ../nbs/03_evaluate.ipynb #0dd0292f
 def write_report(out:Path|str, # folder for metrics.json, report.md and the figures (see `report_folder`)
                  ckpt_path:Path|str, # checkpoint to evaluate: read, never written
                  test_ds:ImageSet, # the official test split

@@ -7,7 +7,7 @@ __all__ = ['METHODS', 'CAM_LAYERS', 'as_label', 'cam_targets', 'as_float_images'
            'cam_overlay', 'save_overlays', 'show_cams', 'compare_cams', 'smoothness', 'cam_stats', 'claim_verdict',
            'perturbation_curves', 'faithfulness', 'plot_curves']
 
-# %% ../nbs/04_gradcam.ipynb #de223598
+# %% ../nbs/04_gradcam.ipynb #6d6164e9
 import re
 from contextlib import contextmanager
 from pathlib import Path
@@ -27,14 +27,14 @@ from pytorch_grad_cam.utils.model_targets import BinaryClassifierOutputTarget
 from pytorch_grad_cam.utils.image import show_cam_on_image
 from .data import REAL, FAKE, LABELS, IMG_SIZE, gaussian_blur
 
-# %% ../nbs/04_gradcam.ipynb #152626e3
+# %% ../nbs/04_gradcam.ipynb #f31cc642
 def as_label(t)->int:
     "FAKE (1) or REAL (0) from 'fake'/'real' (any case) or 1/0."
     if isinstance(t, str) and t.upper() in LABELS: return LABELS.index(t.upper())
     if not isinstance(t, str) and np.ndim(t) == 0 and int(t) in (REAL, FAKE) and float(t) == int(t): return int(t)
     raise ValueError(f"a CAM target is 'fake', 'real', {FAKE} (FAKE) or {REAL} (REAL), not {t!r}")
 
-# %% ../nbs/04_gradcam.ipynb #a5b05617
+# %% ../nbs/04_gradcam.ipynb #345f14fa
 def cam_targets(target, # 'fake' (why FAKE), 'real' (why REAL), FAKE/REAL, or one of those per image
                 n:int,  # number of images
                )->list:
@@ -43,7 +43,7 @@ def cam_targets(target, # 'fake' (why FAKE), 'real' (why REAL), FAKE/REAL, or on
     if len(ts) != n: raise ValueError(f'{len(ts)} targets for {n} images')
     return [BinaryClassifierOutputTarget(as_label(t)) for t in ts]
 
-# %% ../nbs/04_gradcam.ipynb #ff9157f9
+# %% ../nbs/04_gradcam.ipynb #a976ea61
 METHODS = {'gradcam': GradCAM, 'gradcam++': GradCAMPlusPlus, 'scorecam': ScoreCAM, 'eigencam': EigenCAM}
 CAM_LAYERS = {'imagenet': 'layer2', 'cifar': 'layer3', 'cifar_pool': 'layer2', 'cifar_s2': 'layer2'}   # default stage per stem (see "Which layer")
 
@@ -54,7 +54,7 @@ def as_float_images(x)->torch.Tensor:
     if x.ndim != 4 or x.shape[1] != 3: raise ValueError(f'expected images (N,3,H,W) or (3,H,W), got shape {tuple(x.shape)}')
     return x.float().div(255) if x.dtype == torch.uint8 else x.float()
 
-# %% ../nbs/04_gradcam.ipynb #aee958b6
+# %% ../nbs/04_gradcam.ipynb #c2cf2857
 def cam_layer(model:nn.Module, # a `Detector`, or any model when `layer` is a module
               layer=None, # None: the default for the model's stem; a stage name ('layer1'..'layer4'); or a module
              )->nn.Module:
@@ -64,7 +64,7 @@ def cam_layer(model:nn.Module, # a `Detector`, or any model when `layer` is a mo
     if name not in ('layer1', 'layer2', 'layer3', 'layer4'): raise ValueError(f"unknown stage {name!r}: use 'layer1'..'layer4' or a module")
     return getattr(model.body, name)[-1]
 
-# %% ../nbs/04_gradcam.ipynb #84272cc8
+# %% ../nbs/04_gradcam.ipynb #3b1fd5b8
 @contextmanager
 def _quiet_scorecam():
     "Silence the progress bar ScoreCAM draws for every single image."
@@ -73,7 +73,7 @@ def _quiet_scorecam():
     try: yield
     finally: sc.tqdm = old
 
-# %% ../nbs/04_gradcam.ipynb #d6949bba
+# %% ../nbs/04_gradcam.ipynb #daa42068
 def compute_cams(model:nn.Module, # the detector (one logit per image)
                  x, # images: uint8 (0..255) or float ([0,1]), (N,3,H,W) or one (3,H,W)
                  target='fake', # 'fake' (why FAKE), 'real' (why REAL), or one label per image
@@ -99,7 +99,7 @@ def compute_cams(model:nn.Module, # the detector (one logit per image)
         model.zero_grad(set_to_none=True); model.train(was_training)
     return np.concatenate(out).astype(np.float32) if out else np.zeros((0, *xf.shape[2:]), np.float32)
 
-# %% ../nbs/04_gradcam.ipynb #6abe2b00
+# %% ../nbs/04_gradcam.ipynb #706d7a74
 def stage_sizes(model:nn.Module, size:int=IMG_SIZE)->dict:
     "Output shape (C,H,W) of each ResNet stage of `model` on a `size`x`size` image."
     shapes, hooks = {}, []
@@ -112,7 +112,7 @@ def stage_sizes(model:nn.Module, size:int=IMG_SIZE)->dict:
         for h in hooks: h.remove()
     return shapes
 
-# %% ../nbs/04_gradcam.ipynb #7b117fce
+# %% ../nbs/04_gradcam.ipynb #1fe850ab
 def cam_overlay(model:nn.Module, # the detector
                 x, # uint8 images (N,3,H,W) or one (3,H,W)
                 target='fake', # 'fake', 'real', or one label per image
@@ -126,12 +126,12 @@ def cam_overlay(model:nn.Module, # the detector
     ov = [show_cam_on_image(im, c, use_rgb=True, image_weight=image_weight) for im, c in zip(imgs, cams)]
     return cams, (np.stack(ov) if ov else np.zeros((0, *imgs.shape[1:3], 3), np.uint8))
 
-# %% ../nbs/04_gradcam.ipynb #47b66f4f
+# %% ../nbs/04_gradcam.ipynb #857af451
 def _safe_name(name:str)->str:
     "A file-name-safe version of `name`."
     return re.sub(r'[^\w.-]+', '_', name).strip('._')
 
-# %% ../nbs/04_gradcam.ipynb #1cb3be8c
+# %% ../nbs/04_gradcam.ipynb #e22fc2f6
 def save_overlays(x, # uint8 images (N,3,H,W)
                   cams:np.ndarray, # their maps (N,H,W), from `compute_cams` or `cam_overlay`
                   outdir, # folder to write to (created)
@@ -155,14 +155,14 @@ def save_overlays(x, # uint8 images (N,3,H,W)
         used.add(name); Image.fromarray(pair).save(outdir/name); paths.append(outdir/name)
     return paths
 
-# %% ../nbs/04_gradcam.ipynb #f8c87d8e
+# %% ../nbs/04_gradcam.ipynb #4f2f883b
 def _overlay_ax(ax, img, cam, alpha=0.45):
     "Draw `img` (H,W,3 in [0,1]) with `cam` (H,W) over it on `ax`."
     ax.imshow(img, interpolation='nearest')
     if cam is not None: ax.imshow(cam, cmap='jet', alpha=alpha, vmin=0, vmax=1, interpolation='bilinear')
     ax.set_xticks([]); ax.set_yticks([])
 
-# %% ../nbs/04_gradcam.ipynb #af6e5867
+# %% ../nbs/04_gradcam.ipynb #1bca5a84
 def show_cams(x, # images (N,3,H,W), uint8 or float
               cams, # maps (N,H,W); a None in a list of maps leaves that cell empty
               titles=None, # one title per image
@@ -181,7 +181,7 @@ def show_cams(x, # images (N,3,H,W), uint8 or float
     fig.tight_layout()
     return fig
 
-# %% ../nbs/04_gradcam.ipynb #f9ae187d
+# %% ../nbs/04_gradcam.ipynb #453a98bf
 def compare_cams(x, # images (N,3,H,W)
                  maps:dict, # {column title: maps (N,H,W)}
                  row_titles=None, alpha:float=0.45):
@@ -198,7 +198,7 @@ def compare_cams(x, # images (N,3,H,W)
     fig.tight_layout()
     return fig
 
-# %% ../nbs/04_gradcam.ipynb #f444f7c1
+# %% ../nbs/04_gradcam.ipynb #605ec744
 def smoothness(x, # images (N,3,H,W), uint8 or float
                k:int=3, # window size
               )->np.ndarray:
@@ -208,14 +208,14 @@ def smoothness(x, # images (N,3,H,W), uint8 or float
     mean = F.avg_pool2d(gp, k, 1); var = F.avg_pool2d(gp * gp, k, 1) - mean * mean
     return (-torch.log(var.clamp(min=0).sqrt() + 1 / 255))[:, 0].numpy()
 
-# %% ../nbs/04_gradcam.ipynb #d9685f92
+# %% ../nbs/04_gradcam.ipynb #63d31e35
 def _row_corr(a:np.ndarray, b:np.ndarray)->np.ndarray:
     "Pearson correlation of each row of `a` with the same row of `b` (NaN for a constant row)."
     a, b = a - a.mean(1, keepdims=True), b - b.mean(1, keepdims=True)
     den = np.sqrt((a * a).sum(1) * (b * b).sum(1))
     with np.errstate(invalid='ignore', divide='ignore'): return np.where(den > 0, (a * b).sum(1) / den, np.nan)
 
-# %% ../nbs/04_gradcam.ipynb #a2d1ff9c
+# %% ../nbs/04_gradcam.ipynb #e5fc7914
 def cam_stats(cams:np.ndarray, # maps (N,H,W), non-negative
               x, # the images (N,3,H,W)
               centre:float=0.5, # side of the central square, as a share of the image side
@@ -234,7 +234,7 @@ def cam_stats(cams:np.ndarray, # maps (N,H,W), non-negative
     df.loc[empty, ['area_half', 'centre_share', 'smooth_corr']] = np.nan
     return df
 
-# %% ../nbs/04_gradcam.ipynb #df6563a5
+# %% ../nbs/04_gradcam.ipynb #a494df89
 def claim_verdict(stats:pd.DataFrame, # `cam_stats` columns plus 'label' ('REAL'/'FAKE')
                   alpha:float=0.01, # significance level of each one-sided test
                  )->tuple:
@@ -257,7 +257,7 @@ def claim_verdict(stats:pd.DataFrame, # `cam_stats` columns plus 'label' ('REAL'
     word = 'holds' if k == len(df) else 'holds in part' if k else 'does not hold'
     return df, f'The claim {word} on these {len(fk)} FAKE and {len(rl)} REAL maps: {k} of {len(df)} parts are supported (one-sided rank tests, p < {alpha}).'
 
-# %% ../nbs/04_gradcam.ipynb #2d38d0d4
+# %% ../nbs/04_gradcam.ipynb #8395c1b8
 def perturbation_curves(model:nn.Module, # the detector
                         x, # images (N,3,H,W)
                         cams=None, # maps (N,H,W) giving the pixel order; None: a random order
@@ -287,7 +287,7 @@ def perturbation_curves(model:nn.Module, # the detector
             scores.append(torch.sigmoid(sign * logit))
     return torch.stack(scores, 1).cpu().numpy()
 
-# %% ../nbs/04_gradcam.ipynb #31a434ae
+# %% ../nbs/04_gradcam.ipynb #a2fe5498
 def faithfulness(model:nn.Module, x, # the detector and images
                  maps:dict, # {name: maps (N,H,W)} to test
                  target, # the label the maps explain, or one per image
@@ -307,7 +307,7 @@ def faithfulness(model:nn.Module, x, # the detector and images
         rows.append(r)
     return pd.DataFrame(rows).set_index('order'), curves
 
-# %% ../nbs/04_gradcam.ipynb #ba2ae7c6
+# %% ../nbs/04_gradcam.ipynb #775ff940
 def plot_curves(curves:dict, # from `faithfulness`
                 title:str=''):
     "Mean deletion and insertion curves, one line per pixel order."

@@ -6,10 +6,10 @@
 __all__ = ['STEMS', 'AMPS', 'METRICS', 'THRESHOLD_CRITERIA', 'CHECKPOINT_FORMAT', 'Normalize', 'Detector',
            'PretrainedWeightsUnavailable', 'imagenet_state_dict', 'create_model', 'count_params', 'count_macs',
            'throughput', 'pick_device', 'cpu_has_bf16', 'amp_dtype', 'autocast', 'predict_logits', 'predict_proba',
-           'binary_metrics', 'choose_threshold', 'CheckpointError', 'to_plain', 'save_checkpoint', 'load_checkpoint',
-           'checkpoint_summary']
+           'binary_metrics', 'choose_threshold', 'unsure_band', 'proba_and_features', 'features', 'domain_distance',
+           'fit_domain', 'CheckpointError', 'to_plain', 'save_checkpoint', 'load_checkpoint', 'checkpoint_summary']
 
-# %% ../nbs/01_model.ipynb #1c7e6fc4
+# %% ../nbs/01_model.ipynb #d156e8ab
 import copy, dataclasses, enum, math, os, platform, time
 from collections.abc import Mapping
 from datetime import date, datetime, timezone
@@ -24,7 +24,7 @@ from sklearn import metrics as skm
 import cifake_nb
 from .data import MEAN, STD, REAL, FAKE, ImageSet, atomic_write
 
-# %% ../nbs/01_model.ipynb #8e93f790
+# %% ../nbs/01_model.ipynb #d9658d03
 class Normalize(nn.Module):
     "Scale uint8 images to [0,1], then subtract `mean` and divide by `std` per channel."
     def __init__(self,
@@ -40,7 +40,7 @@ class Normalize(nn.Module):
             raise TypeError(f"Normalize expects uint8 (0..255) or float ([0,1]) images, got {x.dtype}")
         return (x - self.mean) / self.std
 
-# %% ../nbs/01_model.ipynb #12bd466e
+# %% ../nbs/01_model.ipynb #d9563cc5
 class Detector(nn.Module):
     "Normalize -> ResNet `body` -> one logit per image (positive means FAKE)."
     arch = 'resnet18'
@@ -54,7 +54,7 @@ class Detector(nn.Module):
 
     def forward(self, x): return self.body(self.norm(x)).flatten()
 
-# %% ../nbs/01_model.ipynb #628706d5
+# %% ../nbs/01_model.ipynb #97c17e91
 class PretrainedWeightsUnavailable(RuntimeError):
     "The ImageNet weights for ResNet-18 could not be loaded (usually: no network and no cached copy)."
 
@@ -70,7 +70,7 @@ def imagenet_state_dict(progress:bool=False # show a download progress bar
             f"Train from scratch with pretrained=False, or download that file elsewhere and place it at {cached}"
         ) from e
 
-# %% ../nbs/01_model.ipynb #9321d87b
+# %% ../nbs/01_model.ipynb #42010ecd
 STEMS = ('imagenet', 'cifar', 'cifar_pool', 'cifar_s2')
 
 def create_model(stem:str='imagenet',     # 'imagenet' (7x7/2 conv + max-pool), 'cifar' (3x3/1 conv, no pool), 'cifar_pool' (3x3/1 + max-pool), 'cifar_s2' (3x3/2, no pool)
@@ -92,7 +92,7 @@ def create_model(stem:str='imagenet',     # 'imagenet' (7x7/2 conv + max-pool), 
         assert not unexpected and all(k.startswith(skip) for k in missing), (missing, unexpected)
     return Detector(body, stem, mean, std)
 
-# %% ../nbs/01_model.ipynb #a8bad9c7
+# %% ../nbs/01_model.ipynb #6ec8527f
 def count_params(model:nn.Module) -> int:
     "Number of parameters (weights and biases) in `model`."
     return sum(p.numel() for p in model.parameters())
@@ -109,7 +109,7 @@ def count_macs(model:nn.Module, # the model to measure
     finally: model.train(was_training)
     return fc.get_total_flops() // 2
 
-# %% ../nbs/01_model.ipynb #8b53809a
+# %% ../nbs/01_model.ipynb #ed604aaa
 def throughput(model:nn.Module,       # measured on a copy, on the device of its parameters
                train:bool=False,       # time forward+backward+SGD steps instead of inference
                bs:int=64,              # batch size
@@ -138,7 +138,7 @@ def throughput(model:nn.Module,       # measured on a copy, on the device of its
     sync()
     return bs * steps / (time.perf_counter() - t0)
 
-# %% ../nbs/01_model.ipynb #fe44c46b
+# %% ../nbs/01_model.ipynb #989f17e5
 def pick_device(device=None # 'auto'/None, 'cpu', 'cuda', 'cuda:1', 'mps', or a torch.device
                )->torch.device:
     "The device to run on: `device` checked against this machine, or the best one available for 'auto'."
@@ -155,13 +155,13 @@ def pick_device(device=None # 'auto'/None, 'cpu', 'cuda', 'cuda:1', 'mps', or a 
     if dev.type not in ('cpu', 'cuda', 'mps'): raise ValueError(f"device {device!r} is not supported: use 'auto', 'cpu', 'cuda' or 'mps'")
     return dev
 
-# %% ../nbs/01_model.ipynb #e9bdc89d
+# %% ../nbs/01_model.ipynb #1b3ce508
 def cpu_has_bf16()->bool:
     "Whether this CPU computes bfloat16 natively (AVX512-BF16 or AMX): there bf16 autocast speeds training up."
     probes = [getattr(torch.cpu, n, None) for n in ('_is_avx512_bf16_supported', '_is_amx_tile_supported')]
     return any(f() for f in probes if f is not None)
 
-# %% ../nbs/01_model.ipynb #81406f8f
+# %% ../nbs/01_model.ipynb #b2fbdabf
 AMPS = ('auto', 'bf16', 'fp16', 'off')
 
 def amp_dtype(amp:str, # 'auto', 'bf16', 'fp16' or 'off'
@@ -176,12 +176,12 @@ def amp_dtype(amp:str, # 'auto', 'bf16', 'fp16' or 'off'
     if dev.type != 'cuda': return None
     return torch.bfloat16 if torch.cuda.get_device_capability(dev)[0] >= 8 else torch.float16
 
-# %% ../nbs/01_model.ipynb #cf049bff
+# %% ../nbs/01_model.ipynb #5cea88e2
 def autocast(device, dtype:torch.dtype|None):
     "The autocast context for `dtype` on `device`; `None` runs in full precision."
     return torch.autocast(torch.device(device).type, dtype=dtype or torch.float32, enabled=dtype is not None)
 
-# %% ../nbs/01_model.ipynb #c10534f4
+# %% ../nbs/01_model.ipynb #010243e8
 @torch.inference_mode()
 def predict_logits(model:nn.Module, # a `Detector`; it stays on its device and in its mode
                    x,                # an `ImageSet`, or images (N,3,H,W) as uint8 0..255 or float in [0,1], on any device
@@ -201,7 +201,7 @@ def predict_logits(model:nn.Module, # a `Detector`; it stays on its device and i
     finally: model.train(was_training)
     return torch.cat(out) if out else torch.empty(0)
 
-# %% ../nbs/01_model.ipynb #092292d7
+# %% ../nbs/01_model.ipynb #594d34ce
 def predict_proba(model:nn.Module, # a `Detector` (from `create_model` or `load_checkpoint`), on any device
                   x,                # an `ImageSet`, or images (N,3,H,W) as uint8 0..255 or float in [0,1]
                   bs:int=512,       # images per batch
@@ -211,7 +211,7 @@ def predict_proba(model:nn.Module, # a `Detector` (from `create_model` or `load_
     model.to(memory_format=torch.channels_last)
     return torch.sigmoid(predict_logits(model, x, bs, amp)).double().numpy()
 
-# %% ../nbs/01_model.ipynb #5f7c7d4b
+# %% ../nbs/01_model.ipynb #7cc1efcc
 METRICS = ('accuracy', 'precision', 'recall', 'f1', 'roc_auc', 'average_precision')
 
 def binary_metrics(y, # true labels (FAKE=1, REAL=0)
@@ -231,7 +231,7 @@ def binary_metrics(y, # true labels (FAKE=1, REAL=0)
                 average_precision=skm.average_precision_score(y, p) if both else math.nan,
                 tn=int(tn), fp=int(fp), fn=int(fn), tp=int(tp))
 
-# %% ../nbs/01_model.ipynb #78dfe3cc
+# %% ../nbs/01_model.ipynb #6a22ccc3
 THRESHOLD_CRITERIA = ('balanced_accuracy', 'accuracy', 'f1')
 
 def choose_threshold(y_valid, # validation labels (never test labels)
@@ -252,13 +252,63 @@ def choose_threshold(y_valid, # validation labels (never test labels)
     lo = thr[i + 1] if i + 1 < len(thr) else 0.0
     return float((hi + lo) / 2) if i > 0 else float(np.nextafter(hi, 2))
 
-# %% ../nbs/01_model.ipynb #00106a9b
+# %% ../nbs/01_model.ipynb #8cef34f6
+def _logit(p): return np.log(np.clip(p, 1e-7, 1 - 1e-7) / (1 - np.clip(p, 1e-7, 1 - 1e-7)))
+
+def unsure_band(y, # validation labels
+                p, # P(FAKE) on the validation images
+                threshold:float, # the decision threshold
+                accuracy:float=0.99, # accuracy wanted outside the band
+                max_share:float=0.5, # the band covers at most this share of the images
+               )->tuple:
+    "(low, high) P(FAKE) around `threshold`: outside it, validation images are classified with at least `accuracy`."
+    y, p = np.asarray(y).astype(int), np.asarray(p, dtype=np.float64)
+    margin = np.abs(_logit(p) - _logit(threshold))
+    right = ((p >= threshold).astype(int) == y)[np.argsort(-margin)]          # most confident first
+    acc_outside = np.cumsum(right) / np.arange(1, len(right) + 1)             # accuracy of the k most confident
+    ok = np.flatnonzero(acc_outside >= accuracy)
+    k = max(ok.max() + 1 if len(ok) else 0, int(np.ceil((1 - max_share) * len(p))))
+    m = np.sort(margin)[::-1][k - 1] if 0 < k < len(p) else 0.0               # the band's half-width, in logits
+    lo, hi = _logit(threshold) - m, _logit(threshold) + m
+    return float(1 / (1 + np.exp(-lo))), float(1 / (1 + np.exp(-hi)))
+
+# %% ../nbs/01_model.ipynb #d01f8729
+def proba_and_features(model:nn.Module, x, bs:int=512)->tuple:
+    "P(FAKE) of each image (as `predict_proba`) and its 512 features before the last layer (`body.fc`), in one pass."
+    out, hook = [], model.body.fc.register_forward_hook(lambda m, i, o: out.append(i[0].float().cpu()))
+    try: p = predict_proba(model, x, bs)
+    finally: hook.remove()
+    return p, torch.cat(out) if out else torch.zeros(0, model.body.fc.in_features)
+
+# %% ../nbs/01_model.ipynb #1aef29a1
+def features(model:nn.Module, x, bs:int=512)->torch.Tensor:
+    "The 512 features of each image before the detector's last layer (`body.fc`), float32 on the CPU."
+    return proba_and_features(model, x, bs)[1]
+
+# %% ../nbs/01_model.ipynb #626505e0
+def domain_distance(feats:torch.Tensor, domain:dict)->torch.Tensor:
+    "Mahalanobis distance of each feature row from a domain fitted by `fit_domain`."
+    z = feats.float() - domain['mean']
+    return ((z @ domain['precision']) * z).sum(1).clamp(min=0).sqrt()
+
+# %% ../nbs/01_model.ipynb #518c123e
+def fit_domain(feats:torch.Tensor, # features of the validation images, from `features`
+               quantile:float=0.99, ridge:float=1e-3)->dict:
+    "Mean, inverse covariance and the distance limit (`quantile` of the images' own distances) of `feats`."
+    f = feats.double()
+    mean = f.mean(0)
+    cov = torch.cov(f.T) + ridge * torch.eye(f.shape[1], dtype=f.dtype) * max(float(f.var(0).mean()), 1e-12)
+    d = {'mean': mean.float(), 'precision': torch.linalg.inv(cov).float()}
+    d['limit'] = float(torch.quantile(domain_distance(feats, d), quantile))
+    return d
+
+# %% ../nbs/01_model.ipynb #dbf2de93
 CHECKPOINT_FORMAT = 1
 
 class CheckpointError(ValueError):
     "A checkpoint file is missing, damaged, unsafe, or not compatible with this version of cifake_nb."
 
-# %% ../nbs/01_model.ipynb #77364f86
+# %% ../nbs/01_model.ipynb #5d206889
 def to_plain(o, json:bool=False):
     "`o` as values `torch.load(weights_only=True)` accepts (or, with `json`, values JSON accepts)."
     if isinstance(o, enum.Enum): return to_plain(o.value, json)
@@ -277,13 +327,13 @@ def to_plain(o, json:bool=False):
     if isinstance(o, (datetime, date)): return o.isoformat()
     raise TypeError(f"cannot store a {type(o).__name__} in a checkpoint: convert it to a str, number, list or dict")
 
-# %% ../nbs/01_model.ipynb #a6f62eb5
+# %% ../nbs/01_model.ipynb #91a3f3ec
 def _unwrap(model):
     "The `Detector` inside a `torch.compile`d model."
     while hasattr(model, '_orig_mod'): model = model._orig_mod
     return model
 
-# %% ../nbs/01_model.ipynb #3f86e51a
+# %% ../nbs/01_model.ipynb #6f52374c
 def save_checkpoint(path,                    # file to write (atomically); folders are created
                     model:nn.Module,         # a `Detector` from `create_model`, possibly `torch.compile`d
                     *,
@@ -309,7 +359,7 @@ def save_checkpoint(path,                    # file to write (atomically); folde
                 extra=to_plain(extra or {}))
     return atomic_write(path, lambda f: torch.save(ckpt, f))
 
-# %% ../nbs/01_model.ipynb #6e8b52ff
+# %% ../nbs/01_model.ipynb #dbba0173
 def _load_file(path:Path):
     "What `torch.load(weights_only=True)` finds in `path`; a `CheckpointError` for a missing, foreign, unsafe or cut file."
     if not path.is_file(): raise CheckpointError(f"checkpoint {path} not found: train one with cifake_nb_train or pass --ckpt")
@@ -327,7 +377,7 @@ def _load_file(path:Path):
         raise CheckpointError(f"{path} is corrupt or truncated ({type(e).__name__}: {msg[:200]}); it was probably "
                               f"cut short by a crash or an interrupted copy: copy it again or retrain.") from None
 
-# %% ../nbs/01_model.ipynb #632e787e
+# %% ../nbs/01_model.ipynb #44992d55
 _REQUIRED = ('format', 'arch', 'stem', 'mean', 'std', 'threshold', 'state_dict')
 
 def _check_checkpoint(ckpt, path:Path)->dict:
@@ -352,7 +402,7 @@ def _check_checkpoint(ckpt, path:Path)->dict:
         raise CheckpointError(f"{path} has decision threshold {ckpt['threshold']!r}, not a probability in [0, 1]: the file was altered; retrain.")
     return ckpt
 
-# %% ../nbs/01_model.ipynb #b4715e07
+# %% ../nbs/01_model.ipynb #f1299dc1
 def load_checkpoint(path,         # a file written by `save_checkpoint`
                     device='cpu'  # where to put the model
                    ) -> tuple[nn.Module, dict]:
@@ -371,7 +421,7 @@ def load_checkpoint(path,         # a file written by `save_checkpoint`
                               f"it scores nothing; it was saved from a diverged run or altered: retrain.")
     return model.to(device).eval(), ckpt
 
-# %% ../nbs/01_model.ipynb #0a868afd
+# %% ../nbs/01_model.ipynb #a3c4b27a
 def checkpoint_summary(meta:dict # metadata returned by `load_checkpoint`
                       ) -> str:
     "One paragraph describing a checkpoint's model, threshold, training and provenance."

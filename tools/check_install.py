@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-COMMANDS = ['cifake_nb_train', 'cifake_nb_bench', 'cifake_nb_evaluate', 'cifake_nb_predict']
+COMMANDS = ['cifake_nb_train', 'cifake_nb_bench', 'cifake_nb_evaluate', 'cifake_nb_predict', 'cifake_nb_transfer']
 
 
 def run(cmd, **kw):
@@ -124,7 +124,7 @@ def check_colab(tmp: Path, wheel: str):
             c.check(f'{name} ran top to bottom in an empty folder ({secs:.0f} s); its Colab cell installed the wheel',
                     ok and 'Colab: installed' in first, err or f'first cell printed: {first!r}')
     os.environ['CIFAKE_NB_PIP'] = str(tmp/'no-such-wheel.whl')          # an install that fails must say what to do
-    shutil.copy(REPO/'nbs'/'07_structure.ipynb', tmp/'failing.ipynb')
+    shutil.copy(REPO/'nbs'/'08_structure.ipynb', tmp/'failing.ipynb')
     ok, err, _ = execute(tmp/'failing.ipynb')
     c.check('a failing install stops the notebook at its first cell with what to do instead',
             not ok and 'could not install cifake_nb from' in err and "os.environ['CIFAKE_NB_PIP']" in err, err)
