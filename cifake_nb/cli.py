@@ -7,7 +7,7 @@ __all__ = ['train_parser', 'train_config', 'evaluate_run', 'print_run', 'train_m
            'print_predictions', 'write_cams', 'predict_cli', 'bench_parser', 'bench_cli', 'transfer_parser',
            'transfer_main', 'transfer_cli']
 
-# %% ../nbs/07_cli.ipynb #07e7d4d3
+# %% ../nbs/07_cli.ipynb #d982dd18
 import sys, json, argparse
 from dataclasses import asdict, replace, fields
 from pathlib import Path
@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 from .data import (DataError, DiskFullError, FAKE, get_cifake, load_split, prepare_data, is_demo, write_text,
                             stratified_subset, load_image_folder, markdown_table)
-from .model import STEMS, AMPS, CheckpointError, PretrainedWeightsUnavailable, load_checkpoint, pick_device
+from .model import STEMS, AMPS, CheckpointError, PretrainedWeightsUnavailable, load_checkpoint, save_checkpoint, pick_device
 from .train import (PRESETS, OPTS, SCHEDS, CKPT_ENV, TrainConfig, TrainingDiverged, ResumeError,
                              RunFolder, RunFolderError, make_config, load_state, fit, bench, bench_markdown)
 from .evaluate import write_report, run_validation_images, report_folder
@@ -182,13 +182,13 @@ def predict_cli(argv=None # arguments (default: sys.argv[1:])
     if n_bad: print(f'cifake_nb_predict: {n_bad} of {len(df)} inputs could not be scored (see the error column)', file=sys.stderr)
     return max(1 if n_bad else 0, write_cams(det, df, args.images, args.cam) if args.cam else 0)
 
-# %% ../nbs/07_cli.ipynb #0dee64a1
+# %% ../nbs/07_cli.ipynb #4657e0f8
 def bench_parser()->argparse.ArgumentParser:
     "The options of `cifake_nb_bench`."
     p = argparse.ArgumentParser(prog='cifake_nb_bench', description='Training speed and time to a validation accuracy: '
                                 'our CPU recipe against the reference, same network, data and machine.')
     p.add_argument('--data', default=None, help="'kaggle', 'demo', or a folder or zip (default: $CIFAKE_DATA, else kaggle)")
-    p.add_argument('--recipes', nargs='+', default=['cpu', 'reference'], choices=list(PRESETS))
+    p.add_argument('--recipes', nargs='+', default=['sprint', 'reference'], choices=list(PRESETS))
     p.add_argument('--target', type=float, default=0.95, help='validation accuracy to reach (default 0.95)')
     p.add_argument('--time-limit-minutes', type=float, default=60, help='per recipe (default 60)')
     p.add_argument('--limit-ratio', type=float, help='stop a later recipe once it has run this many times as long as the '
@@ -234,7 +234,7 @@ def transfer_parser()->argparse.ArgumentParser:
     p.add_argument('--no-progress', action='store_true')
     return p
 
-# %% ../nbs/07_cli.ipynb #9b5e4c3a
+# %% ../nbs/07_cli.ipynb #c1ef50dc
 def transfer_main(a:argparse.Namespace)->dict:
     "Run the study the command line `a` asks for and write its tables; return it."
     out, root = report_folder(a.out), get_cifake(a.data)
@@ -243,8 +243,11 @@ def transfer_main(a:argparse.Namespace)->dict:
     study = transfer_study(stratified_subset(train, n=min(a.n_cifake, len(train)), seed=0), load_split(root, 'test'),
                            own_fakes(train, n=a.n_own, steps=a.ae_steps), gen.subset(gen.y == FAKE) if gen else None,
                            load_image_folder(a.external, progress=False) if a.external else None,
-                           make_config('cpu', epochs=a.epochs, threads=a.threads), progress=not a.no_progress)
+                           make_config('sprint', epochs=a.epochs, threads=a.threads), progress=not a.no_progress)
     tables = {k: study[k] for k in ('summary', 'logo') if k in study}
+    final = study.get('everything', study['+ augmentation'])              # the detector to use, with its band and domain
+    save_checkpoint(out/'detector.pt', final.model, threshold=final.threshold, config=asdict(final.config), history=final.history.to_dict('records'),
+                    extra=dict(unsure=list(final.unsure), domain=final.domain, trained_on=sorted(set(study['trained_on']))))
     for k, t in tables.items():
         write_text(out/f'{k}.md', markdown_table(t.reset_index()) + '\n'); write_text(out/f'{k}.csv', t.to_csv())
     write_text(out/'metrics.json', json.dumps({'headline': 'cifake_nb_transfer study', **{k: t.to_dict('index') for k, t in tables.items()}},

@@ -231,7 +231,7 @@ def binary_metrics(y, # true labels (FAKE=1, REAL=0)
                 average_precision=skm.average_precision_score(y, p) if both else math.nan,
                 tn=int(tn), fp=int(fp), fn=int(fn), tp=int(tp))
 
-# %% ../nbs/01_model.ipynb #6a22ccc3
+# %% ../nbs/01_model.ipynb #dfaca826
 THRESHOLD_CRITERIA = ('balanced_accuracy', 'accuracy', 'f1')
 
 def choose_threshold(y_valid, # validation labels (never test labels)
@@ -250,9 +250,9 @@ def choose_threshold(y_valid, # validation labels (never test labels)
     i = int(np.argmax(score))
     hi = min(thr[i], 1.0)                                   # thr[0] is +inf: nothing called FAKE
     lo = thr[i + 1] if i + 1 < len(thr) else 0.0
-    return float((hi + lo) / 2) if i > 0 else float(np.nextafter(hi, 2))
+    return float((hi + lo) / 2)                             # i = 0: above every P(FAKE), still a probability
 
-# %% ../nbs/01_model.ipynb #8cef34f6
+# %% ../nbs/01_model.ipynb #bf036d8a
 def _logit(p): return np.log(np.clip(p, 1e-7, 1 - 1e-7) / (1 - np.clip(p, 1e-7, 1 - 1e-7)))
 
 def unsure_band(y, # validation labels
@@ -270,7 +270,7 @@ def unsure_band(y, # validation labels
     k = max(ok.max() + 1 if len(ok) else 0, int(np.ceil((1 - max_share) * len(p))))
     m = np.sort(margin)[::-1][k - 1] if 0 < k < len(p) else 0.0               # the band's half-width, in logits
     lo, hi = _logit(threshold) - m, _logit(threshold) + m
-    return float(1 / (1 + np.exp(-lo))), float(1 / (1 + np.exp(-hi)))
+    return min(float(1 / (1 + np.exp(-lo))), threshold), max(float(1 / (1 + np.exp(-hi))), threshold)   # rounding keeps the threshold inside
 
 # %% ../nbs/01_model.ipynb #d01f8729
 def proba_and_features(model:nn.Module, x, bs:int=512)->tuple:

@@ -90,12 +90,14 @@ class TrainConfig:
             if not ok: raise ValueError(f"TrainConfig.{name} must be {want}, got {getattr(self, name)!r}")
         return self
 
-# %% ../nbs/02_train.ipynb #bda1ea45
+# %% ../nbs/02_train.ipynb #04a64784
 PRESETS = {
     'reference': TrainConfig(stem='imagenet', epochs=14, bs=16, lr=5e-4, opt='adam', wd=0.0, sched='constant',
                              patience=3, monitor='valid_loss', flip=True, clip=None, precise_bn=0, amp='off',
                              channels_last=False, save_every=1000),
-    'cpu': TrainConfig(stem='imagenet', epochs=4, bs=256, lr=2e-3, opt='adamw', wd=0.05, sched='onecycle',
+    'sprint': TrainConfig(stem='imagenet', epochs=4, bs=256, lr=2e-3, opt='adamw', wd=0.05, sched='onecycle',
+                          flip=True, clip=1.0, amp='auto', channels_last=True),
+    'cpu': TrainConfig(stem='cifar_s2', epochs=12, bs=256, lr=2e-3, opt='adamw', wd=0.05, sched='onecycle',
                        flip=True, clip=1.0, amp='auto', channels_last=True),
     'gpu': TrainConfig(stem='cifar', epochs=15, bs=512, lr=4e-3, opt='adamw', wd=0.05, sched='onecycle',
                        flip=True, clip=1.0, amp='auto', channels_last=True, save_every=0),
@@ -764,9 +766,9 @@ def bench_config(name:str, train_ds:ImageSet, target:float, valid_per_epoch:int,
     return replace(cfg, save_every=0, valid_every=max(1, len(train_ds) // valid_per_epoch // min(cfg.bs, len(train_ds))),
                    patience=cfg.patience * valid_per_epoch if cfg.patience else None)
 
-# %% ../nbs/02_train.ipynb #e2841fa1
+# %% ../nbs/02_train.ipynb #4d0a7898
 def bench(train_ds:ImageSet, valid_ds:ImageSet,
-          recipes=('cpu', 'reference'),  # presets to compare; the first is the one the others are measured against
+          recipes=('sprint', 'reference'), # presets to compare; the first is the one the others are measured against
           target:float=0.95,             # validation accuracy to reach
           time_limit_minutes:float=60,   # per recipe
           limit_ratio:float|None=None,   # stop a later recipe once it has run this many times the first's time to target

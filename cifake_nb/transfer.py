@@ -4,7 +4,8 @@
 
 # %% auto #0
 __all__ = ['AE_KINDS', 'ReconAE', 'train_autoencoder', 'reconstruct', 'own_fakes', 'as_cifake_jpeg', 'generator_table',
-           'plot_generators', 'training_set', 'leave_one_generator_out', 'study_row', 'transfer_study', 'domain_check']
+           'plot_generators', 'training_set', 'leave_one_generator_out', 'study_row', 'transfer_study', 'load_study',
+           'domain_check']
 
 # %% ../nbs/06_transfer.ipynb #c82fbdbc
 import json, time, hashlib
@@ -143,7 +144,7 @@ def study_row(model, threshold:float, cifake_test:ImageSet, gen:ImageSet|None, e
         row |= {'external_auc': ex.roc_auc, 'external_real_called_fake': ex.real_called_fake}
     return row
 
-# %% ../nbs/06_transfer.ipynb #2dc8ff42
+# %% ../nbs/06_transfer.ipynb #2d8d4682
 def transfer_study(cifake_train:ImageSet, # CIFAKE's train images (a subset is fine)
                    cifake_test:ImageSet, # CIFAKE's official test split
                    own:ImageSet, # the project's own fakes (`own_fakes`)
@@ -151,12 +152,12 @@ def transfer_study(cifake_train:ImageSet, # CIFAKE's train images (a subset is f
                    external:ImageSet|None=None, # images from outside CIFAKE: evaluation only
                    cfg:TrainConfig|None=None, aug:float=0.5, progress:bool=True)->dict:
     "Train and measure the study's detectors (see above): {'summary': table, 'logo': table, 'final': Result, ...}."
-    cfg = cfg or make_config('cpu', epochs=3)
+    cfg = cfg or make_config('sprint', epochs=3)
     augd = replace(cfg, robust_aug=aug, aug_kinds='jpeg,blur,noise,rescale')
     base = {'cifake': with_generator(cifake_train, 'stable_diffusion_1_4')}
     runs = {'CIFAKE only': (cfg, base), '+ own fakes': (cfg, base | {'own': own}), '+ augmentation': (augd, base | {'own': own})}
     if gen is not None: runs['everything'] = (augd, base | {'own': own, 'gen': gen})
-    out, rows = {}, {}
+    out, rows = {'trained_on': [g for _, src in runs.values() for ds in src.values() for g in set(ds.generators)]}, {}
     for name, (c, src) in tqdm(runs.items(), desc='study', disable=not progress):
         r = fit(c, *training_set(src), progress=False)
         rows[name], out[name] = study_row(r.model, r.threshold, cifake_test, gen if name != 'everything' else None, external), r
@@ -166,6 +167,13 @@ def transfer_study(cifake_train:ImageSet, # CIFAKE's train images (a subset is f
                                                     'gen_auc_jpeg_mean': out['logo'].roc_auc_jpeg.mean(), 'gen_auc_jpeg_min': out['logo'].roc_auc_jpeg.min()}
     out['summary'] = pd.DataFrame.from_dict(rows, orient='index').rename_axis('detector')
     return out
+
+# %% ../nbs/06_transfer.ipynb #146d6e50
+def load_study(folder:Path|str)->dict:
+    "The tables (`summary`, `logo`) of a study written by `cifake_nb_transfer`, as DataFrames."
+    m = json.loads((Path(folder)/'metrics.json').read_text())
+    return {k: pd.DataFrame.from_dict(m[k], orient='index').rename_axis('detector' if k == 'summary' else 'held-out generator')
+            for k in ('summary', 'logo') if k in m}
 
 # %% ../nbs/06_transfer.ipynb #a0210fbb
 def domain_check(result, sets:dict)->pd.DataFrame:

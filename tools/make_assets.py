@@ -92,27 +92,52 @@ def bench_section(run: Path) -> list:
 
 
 def put_in_index(md: str):
-    "Replace the text between the results markers of nbs/index.ipynb (paths seen from nbs/: assets/ is linked there)."
+    "Replace the results section of nbs/index.ipynb (paths seen from nbs/: assets/ is linked there)."
+    put_between(md, START, END)
+
+
+TSTART, TEND = '<!-- transfer:start (tools/make_assets.py --transfer) -->', '<!-- transfer:end -->'
+
+
+def transfer_md(study: Path) -> str:
+    "The transfer study written by cifake_nb_transfer, as the README shows it."
+    import pandas as pd
+    from cifake_nb.data import markdown_table
+    m = json.loads((study/'metrics.json').read_text())
+    summary = pd.DataFrame.from_dict(m['summary'], orient='index').rename_axis('detector').reset_index()
+    text = [markdown_table(summary.round(4)), '']
+    if 'logo' in m:
+        logo = pd.DataFrame.from_dict(m['logo'], orient='index').rename_axis('held-out generator').reset_index()
+        text += ['Each generator of the trainable set, scored (against CIFAKE test/REAL) by the run that did not train on it:', '',
+                 markdown_table(logo.round(4)), '']
+    return '\n'.join(text)
+
+
+def put_between(md: str, start: str, end: str):
+    "Replace the text between `start` and `end` in nbs/index.ipynb."
     p = REPO/'nbs'/'index.ipynb'
     nb = json.loads(p.read_text())
     for c in nb['cells']:
         src = ''.join(c['source'])
-        if c['cell_type'] == 'markdown' and START in src and END in src:
-            new = src[:src.index(START) + len(START)] + '\n' + md + '\n' + src[src.index(END):]
-            c['source'] = new.splitlines(keepends=True)
+        if c['cell_type'] == 'markdown' and start in src and end in src:
+            c['source'] = (src[:src.index(start) + len(start)] + '\n' + md + '\n' + src[src.index(end):]).splitlines(keepends=True)
             p.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + '\n')
             return
-    sys.exit(f'no cell with {START} ... {END} in {p}')
+    sys.exit(f'no cell with {start} ... {end} in {p}')
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    ap.add_argument('run', type=Path, help='run folder written by cifake_nb_train')
+    ap.add_argument('run', type=Path, nargs='?', help='run folder written by cifake_nb_train')
+    ap.add_argument('--transfer', type=Path, help='a study folder written by cifake_nb_transfer: its tables go to the README')
     ap.add_argument('--data', default='kaggle', help="the data the run used (for the Grad-CAM gallery)")
     ap.add_argument('--hardware', default=None, help='what the run ran on (default: this machine)')
     ap.add_argument('--command', default=None, help='the command that made the run (default: from the run settings)')
     ap.add_argument('--assets', type=Path, default=REPO/'assets')
     a = ap.parse_args()
+    if a.transfer:
+        put_between(transfer_md(a.transfer), TSTART, TEND); print('updated the transfer section of nbs/index.ipynb')
+        if not a.run: return
     missing = [f for f in ('metrics.json', 'history.csv', 'best.pt') if not (a.run/f).is_file()]
     if missing: sys.exit(f'{a.run} is not a finished cifake_nb_train run: it lacks {", ".join(missing)} '
                          f'(cifake_nb_evaluate --ckpt {a.run}/best.pt --out {a.run} writes metrics.json)')
