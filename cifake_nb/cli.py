@@ -222,7 +222,7 @@ def bench_cli(argv=None):
 def transfer_parser()->argparse.ArgumentParser:
     "The options of `cifake_nb_transfer`."
     p = argparse.ArgumentParser(prog='cifake_nb_transfer', description='How a detector transfers to generators it never saw: '
-                                'the study of 06_transfer (CIFAKE only, + own fakes, + augmentation, + other generators held out in turn).')
+                                'the study of 06_transfer (CIFAKE only, + own fakes unbalanced and balanced, + augmentation, + other generators held out in turn).')
     p.add_argument('--data', default=None, help="'kaggle', 'demo', or a folder or zip (default: $CIFAKE_DATA, else kaggle)")
     p.add_argument('--gen32', type=Path, help='folder of trainable fakes of other generators: FAKE/<generator>/...')
     p.add_argument('--external', type=Path, help='folder of images from outside CIFAKE (REAL/, FAKE/<generator>/): evaluation only')

@@ -10,8 +10,8 @@ __all__ = ['REAL', 'FAKE', 'LABELS', 'CLASSES', 'SPLITS', 'IMG_SIZE', 'MEAN', 'S
            'find_root', 'download_kaggle', 'check_zip', 'extract_zip', 'get_cifake', 'reduce_image', 'pixel_hashes',
            'decode_files', 'ImageSet', 'list_split', 'split_fingerprint', 'load_split', 'stratified_subset',
            'train_valid_split', 'prepare_data', 'data_digest', 'source_of', 'load_image_folder', 'with_generator',
-           'combine', 'Audit', 'audit', 'drop_duplicates', 'jpeg_roundtrip', 'gaussian_blur', 'add_noise',
-           'rescale_roundtrip', 'Batches', 'show_batch', 'bench_loading']
+           'combine', 'balance_generators', 'Audit', 'audit', 'drop_duplicates', 'jpeg_roundtrip', 'gaussian_blur',
+           'add_noise', 'rescale_roundtrip', 'Batches', 'show_batch', 'bench_loading']
 
 # %% ../nbs/00_data.ipynb #d1f072e4
 import os, io, re, sys, json, math, stat, time, errno, shutil, hashlib, zipfile, tempfile, warnings, contextlib
@@ -744,6 +744,23 @@ def combine(sources:dict, # {name: ImageSet}
     cat = lambda attr: torch.cat([getattr(p, attr) for p in parts])
     return ImageSet(cat('x'), cat('y'), cat('cls'), [n for p in parts for n in p.names], cat('hashes'), split='combined',
                     problems=[q for p in parts for q in p.problems], gen=[v for p in parts for v in p.gen])
+
+# %% ../nbs/00_data.ipynb #c9bf768a
+def balance_generators(ds:ImageSet, # a training set whose FAKE images carry their generator (`ImageSet.gen`)
+                       shares:dict|None=None, # {generator: share of the fakes}; the other generators split the rest equally
+                       max_repeat:float=8.,    # no generator's images are taken more often than this
+                       seed:int=0)->ImageSet:
+    "`ds` with as many FAKE images as REAL ones, each generator giving its share (equal by default); REAL images as they are."
+    gens, fake, shares = np.array(ds.generators), (ds.y == FAKE).numpy(), shares or {}
+    names = sorted(set(gens[fake]))
+    rest = [n for n in names if n not in shares]
+    left = max(0., 1 - sum(shares.get(n, 0.) for n in names)) / max(len(rest), 1)
+    g, n_real, idx = torch.Generator().manual_seed(seed), int((~fake).sum()), [torch.from_numpy(np.flatnonzero(~fake))]
+    for name in names:
+        members = torch.from_numpy(np.flatnonzero(fake & (gens == name)))
+        take = min(shares.get(name, left) * n_real / len(members), max_repeat)
+        idx.append(members[_weighted_take(len(members), take, g)])
+    return ds.subset(torch.cat(idx).sort().values)
 
 # %% ../nbs/00_data.ipynb #9189ad5f
 def _header_facts(path:str)->tuple:

@@ -105,12 +105,25 @@ def transfer_md(study: Path) -> str:
     from cifake_nb.data import markdown_table
     m = json.loads((study/'metrics.json').read_text())
     summary = pd.DataFrame.from_dict(m['summary'], orient='index').rename_axis('detector').reset_index()
-    text = [markdown_table(summary.round(4)), '']
+    text = [markdown_table(summary.round(4)), '', against_goals(m['summary']), '']
     if 'logo' in m:
         logo = pd.DataFrame.from_dict(m['logo'], orient='index').rename_axis('held-out generator').reset_index()
         text += ['Each generator of the trainable set, scored (against CIFAKE test/REAL) by the run that did not train on it:', '',
                  markdown_table(logo.round(4)), '']
     return '\n'.join(text)
+
+
+def against_goals(s: dict) -> str:
+    "The study's figures beside the transfer goals, in one sentence (read from its summary)."
+    held, best = s.get('+ other generators, one held out', {}), s.get('everything', s.get('+ augmentation', {}))
+    said = []
+    if held: said.append(f"held-out generators: mean ROC-AUC {held['gen_auc_mean']:.3f} as-is, {held['gen_auc_jpeg_mean']:.3f} "
+                         f"through JPEG (goal >= 0.90), lowest {min(held['gen_auc_min'], held['gen_auc_jpeg_min']):.3f} (goal >= 0.80)")
+    if best.get('external_auc') is not None:
+        said.append(f"outside CIFAKE: ROC-AUC {best['external_auc']:.3f} (goal >= 0.80), real photos called fake "
+                    f"{best['external_real_called_fake']:.1%} (goal < 15%)")
+    if best: said.append(f"CIFAKE test accuracy {best['cifake_acc']:.4f} against {s['CIFAKE only']['cifake_acc']:.4f} for CIFAKE only")
+    return 'Against the goals: ' + '; '.join(said) + '.'
 
 
 def put_between(md: str, start: str, end: str):
