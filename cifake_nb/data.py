@@ -755,10 +755,12 @@ def balance_generators(ds:ImageSet, # a training set whose FAKE images carry the
     names = sorted(set(gens[fake]))
     rest = [n for n in names if n not in shares]
     left = max(0., 1 - sum(shares.get(n, 0.) for n in names)) / max(len(rest), 1)
+    share = {n: shares.get(n, left) for n in names}
+    total = sum(share.values()) or 1.                  # generators named in `shares` fill the whole when no other is present
     g, n_real, idx = torch.Generator().manual_seed(seed), int((~fake).sum()), [torch.from_numpy(np.flatnonzero(~fake))]
     for name in names:
         members = torch.from_numpy(np.flatnonzero(fake & (gens == name)))
-        take = min(shares.get(name, left) * n_real / len(members), max_repeat)
+        take = min(share[name] / total * n_real / len(members), max_repeat)
         idx.append(members[_weighted_take(len(members), take, g)])
     return ds.subset(torch.cat(idx).sort().values)
 
