@@ -16,7 +16,7 @@ import pandas as pd
 from .data import (DataError, DiskFullError, FAKE, get_cifake, load_split, prepare_data, is_demo, write_text,
                             stratified_subset, load_image_folder, markdown_table)
 from .model import STEMS, AMPS, CheckpointError, PretrainedWeightsUnavailable, load_checkpoint, save_checkpoint, pick_device
-from .train import (PRESETS, OPTS, SCHEDS, CKPT_ENV, TrainConfig, TrainingDiverged, ResumeError,
+from .train import (PRESETS, OPTS, SCHEDS, MONITORS, CKPT_ENV, TrainConfig, TrainingDiverged, ResumeError,
                              RunFolder, RunFolderError, make_config, load_state, fit, bench, bench_markdown)
 from .evaluate import write_report, run_validation_images, report_folder
 from .predict import load_predictor, predict, save_cams
@@ -24,7 +24,7 @@ from .transfer import own_fakes, transfer_study
 
 # %% ../nbs/07_cli.ipynb #8e1c7096
 _CLI_FIELDS = ('stem', 'pretrained', 'epochs', 'bs', 'lr', 'opt', 'wd', 'sched', 'patience', 'n_train', 'valid_frac',
-               'budget_minutes', 'robust_aug', 'seed', 'threads', 'device', 'amp', 'compile', 'save_every')
+               'budget_minutes', 'robust_aug', 'shift', 'label_smoothing', 'monitor', 'seed', 'threads', 'device', 'amp', 'compile', 'save_every')
 
 def train_parser()->argparse.ArgumentParser:
     "The options of `cifake_nb_train`."
@@ -41,6 +41,9 @@ def train_parser()->argparse.ArgumentParser:
     p.add_argument('--valid-frac', type=float, help='share of them held out for validation (default 0.1)')
     p.add_argument('--budget-minutes', type=float, help='plan the schedule for this wall-clock budget and stop at it')
     p.add_argument('--robust-aug', type=float, help='share of each batch JPEG re-compressed or blurred')
+    p.add_argument('--shift', type=int, help='move each training image by up to this many pixels each way')
+    p.add_argument('--label-smoothing', type=float, help='train towards targets this share of the way to 0.5')
+    p.add_argument('--monitor', choices=MONITORS, help='what the best checkpoint follows: valid_loss or valid_acc')
     p.add_argument('--seed', type=int); p.add_argument('--threads', type=int); p.add_argument('--device')
     p.add_argument('--amp', choices=AMPS); p.add_argument('--compile', action='store_true', default=None)
     p.add_argument('--save-every', type=int, help='batches between saves of last.pt (and at every epoch end)')

@@ -4,14 +4,14 @@
 
 # %% auto #0
 __all__ = ['OPTS', 'SCHEDS', 'MONITORS', 'AUG_LEVELS', 'PRESETS', 'STATE_KIND', 'RUN_FILES', 'RUNS_ENV', 'CKPT_ENV', 'DRIVE_RUNS',
-           'TrainConfig', 'make_config', 'lr_factor', 'make_optimizer', 'robust_augment', 'make_augment', 'precise_bn',
-           'save_state', 'load_state', 'RunFolderError', 'RunFolder', 'TrainingDiverged', 'ResumeError', 'RunState',
-           'Callback', 'data_digests', 'Trainer', 'train_step', 'validate', 'end_epoch', 'fit_loop', 'run_progress',
-           'Schedule', 'Clock', 'NanGuard', 'ValidEvery', 'is_better', 'save_best', 'BestModel', 'Threshold',
-           'HistoryCSV', 'TargetStop', 'EarlyStop', 'format_row', 'Progress', 'snapshot', 'LastState', 'check_resume',
-           'restore', 'default_callbacks', 'machine_settings', 'open_run', 'resume_run', 'Result', 'fit',
-           'plot_history', 'lr_find', 'mean_speed', 'tune', 'vs_first', 'bench_config', 'bench', 'bench_markdown',
-           'notebooks_dir', 'runs_dir', 'notebook_checkpoint', 'quick_model']
+           'TrainConfig', 'make_config', 'lr_factor', 'make_optimizer', 'robust_augment', 'random_shift',
+           'make_augment', 'precise_bn', 'save_state', 'load_state', 'RunFolderError', 'RunFolder', 'TrainingDiverged',
+           'ResumeError', 'RunState', 'Callback', 'data_digests', 'Trainer', 'train_step', 'validate', 'end_epoch',
+           'fit_loop', 'run_progress', 'Schedule', 'Clock', 'NanGuard', 'ValidEvery', 'is_better', 'save_best',
+           'BestModel', 'Threshold', 'HistoryCSV', 'TargetStop', 'EarlyStop', 'format_row', 'Progress', 'snapshot',
+           'LastState', 'check_resume', 'restore', 'default_callbacks', 'machine_settings', 'open_run', 'resume_run',
+           'Result', 'fit', 'plot_history', 'lr_find', 'mean_speed', 'tune', 'vs_first', 'bench_config', 'bench',
+           'bench_markdown', 'notebooks_dir', 'runs_dir', 'notebook_checkpoint', 'quick_model']
 
 # %% ../nbs/02_train.ipynb #c65041c6
 import os, json, math, time, hashlib, itertools, shutil, tempfile, contextlib
@@ -55,6 +55,8 @@ class TrainConfig:
     flip:bool=True               # random horizontal flips
     robust_aug:float=0.0         # share of each batch degraded by one of `aug_kinds`, on both labels alike; 0: off
     aug_kinds:str='jpeg,blur'    # the degradations `robust_aug` draws from: jpeg, blur, noise, rescale
+    shift:int=0                  # move each training image by up to this many pixels each way (edges reflected); 0: off
+    label_smoothing:float=0.0    # train towards targets this share of the way to 0.5 (FAKE 1-s/2, REAL s/2); 0: off
     valid_frac:float=0.1         # share of the train split held out for validation (used by `prepare_data`)
     n_train:int|None=None        # use a stratified subset of this many train-split images (before the validation split)
     seed:int=0                   # seeds the weights, the batch order, flips and augmentation
@@ -75,7 +77,7 @@ class TrainConfig:
                               ('monitor', self.monitor, MONITORS), ('amp', self.amp, AMPS)]:
             if val not in ok: raise ValueError(f"TrainConfig.{name}={val!r} is not one of {ok}")
         for name, low in [('epochs', 1), ('bs', 1), ('threads', 1), ('patience', 1), ('n_train', 20),
-                          ('save_every', 0), ('valid_every', 0), ('precise_bn', 0)]:
+                          ('save_every', 0), ('valid_every', 0), ('precise_bn', 0), ('shift', 0)]:
             v = getattr(self, name)
             if v is not None and not (isinstance(v, int) and v >= low):
                 raise ValueError(f"TrainConfig.{name} must be a whole number of at least {low}, got {v!r}")
@@ -83,6 +85,7 @@ class TrainConfig:
             raise ValueError(f"TrainConfig.aug_kinds={self.aug_kinds!r} names {sorted(bad)}: use {', '.join(AUG_LEVELS)}")
         for name, ok, want in [('lr', self.lr > 0, 'positive'), ('wd', self.wd >= 0, 'zero or more'),
                                ('robust_aug', 0 <= self.robust_aug <= 1, 'a share in [0, 1]'),
+                               ('label_smoothing', 0 <= self.label_smoothing < 1, 'in [0, 1)'), ('shift', self.shift < 16, 'below 16 pixels'),
                                ('valid_frac', 0 < self.valid_frac < 1, 'in (0, 1)'), ('warmup', 0 <= self.warmup < 1, 'in [0, 1)'),
                                ('clip', self.clip is None or self.clip > 0, 'positive or None'),
                                ('budget_minutes', self.budget_minutes is None or self.budget_minutes > 0, 'positive or None'),
@@ -98,7 +101,7 @@ PRESETS = {
     'sprint': TrainConfig(stem='imagenet', epochs=4, bs=256, lr=2e-3, opt='adamw', wd=0.05, sched='onecycle',
                           flip=True, clip=1.0, amp='auto', channels_last=True),
     'cpu': TrainConfig(stem='cifar_s2', epochs=12, bs=256, lr=2e-3, opt='adamw', wd=0.05, sched='onecycle',
-                       flip=True, clip=1.0, amp='auto', channels_last=True),
+                       flip=True, shift=2, monitor='valid_acc', clip=1.0, amp='auto', channels_last=True),
     'gpu': TrainConfig(stem='cifar', epochs=15, bs=512, lr=4e-3, opt='adamw', wd=0.05, sched='onecycle',
                        flip=True, clip=1.0, amp='auto', channels_last=True, save_every=0),
 }
@@ -158,11 +161,28 @@ def robust_augment(xb:torch.Tensor,            # uint8 images (N,3,H,W)
         if (pick := chosen & (kind == k)).any(): out[pick] = TRANSFORMS[name](xb[pick], level[pick], g)
     return out
 
+# %% ../nbs/02_train.ipynb #c0a51f02
+def random_shift(xb:torch.Tensor,     # uint8 images (N,C,H,W)
+                 g:torch.Generator,    # the batch's random generator
+                 max_shift:int=2,      # the largest move, in pixels, each way
+                )->torch.Tensor:
+    "`xb` with each image moved by its own random shift in both directions, edges reflected."
+    n, c, h, w = xb.shape
+    d = torch.randint(-max_shift, max_shift + 1, (2, n, 1), generator=g)
+    def reflect(i, size): i = i.abs(); return torch.where(i > size - 1, 2 * (size - 1) - i, i)
+    rows, cols = reflect(torch.arange(h) + d[0], h), reflect(torch.arange(w) + d[1], w)   # (N,H), (N,W) source pixels
+    return xb[torch.arange(n)[:, None, None, None], torch.arange(c)[None, :, None, None], rows[:, None, :, None], cols[:, None, None, :]]
+
 # %% ../nbs/02_train.ipynb #f45dbccb
 def make_augment(cfg:TrainConfig):
-    "The `augment` function for the training `Batches` of `cfg`, or None."
-    if not cfg.robust_aug: return None
-    return lambda xb, g: robust_augment(xb, g, cfg.robust_aug, tuple(cfg.aug_kinds.split(',')))
+    "The `augment` function for the training `Batches` of `cfg` (shifts, then degradations), or None."
+    steps = ([lambda xb, g: random_shift(xb, g, cfg.shift)] if cfg.shift else []) + \
+            ([lambda xb, g: robust_augment(xb, g, cfg.robust_aug, tuple(cfg.aug_kinds.split(',')))] if cfg.robust_aug else [])
+    if not steps: return None
+    def augment(xb, g):
+        for step in steps: xb = step(xb, g)
+        return xb
+    return augment
 
 # %% ../nbs/02_train.ipynb #c6257656
 @torch.no_grad()
@@ -350,7 +370,8 @@ class Trainer:
 def train_step(t:Trainer, xb, yb):
     "One optimiser step of `t` on a batch, with the 'after_loss' event between the loss and the backward pass."
     with autocast(t.device, t.amp): t.logits = t.step_model(xb)
-    t.loss = F.binary_cross_entropy_with_logits(t.logits.float(), yb)
+    target = yb * (1 - t.cfg.label_smoothing) + t.cfg.label_smoothing / 2
+    t.loss = F.binary_cross_entropy_with_logits(t.logits.float(), target)
     t('after_loss')
     t.opt.zero_grad(set_to_none=True)
     t.scaler.scale(t.loss).backward()
