@@ -599,7 +599,7 @@ _RESUME_FREE = ('threads', 'device', 'compile', 'save_every')   # may differ: th
 
 def check_resume(st:dict, t:Trainer, path:Path):
     "Raise `ResumeError` when the state `st` was saved by a run with other settings or other data than `t`."
-    old = st.get('config', {})
+    old = {f.name: f.default for f in fields(TrainConfig)} | st.get('config', {})   # a setting added since: its default, the old behaviour
     diff = {k: (old.get(k), v) for k, v in asdict(t.cfg).items() if k not in _RESUME_FREE and old.get(k) != v}
     if diff:
         d = ', '.join(f'{k}: saved {a!r}, now {b!r}' for k, (a, b) in diff.items())
