@@ -4,8 +4,8 @@
 
 # %% auto #0
 __all__ = ['AE_KINDS', 'CIFAKE_GEN', 'ReconAE', 'train_autoencoder', 'reconstruct', 'own_fakes', 'as_cifake_jpeg',
-           'generator_table', 'plot_generators', 'training_set', 'leave_one_generator_out', 'study_row',
-           'transfer_study', 'load_study', 'domain_check']
+           'generator_table', 'plot_generators', 'training_set', 'seen_generator_aucs', 'leave_one_generator_out',
+           'study_row', 'transfer_study', 'load_study', 'domain_check']
 
 # %% ../nbs/06_transfer.ipynb #c82fbdbc
 import json, time, hashlib
@@ -121,18 +121,29 @@ def training_set(sources:dict, # {name: ImageSet}: CIFAKE's train images and sou
     return (balance_generators(train, {CIFAKE_GEN: 0.5}, seed=seed) if balance else train), valid
 
 # %% ../nbs/06_transfer.ipynb #b024a98f
+def seen_generator_aucs(model, valid:ImageSet, # a run's validation images, with generators
+                        real_test:ImageSet, gens:set)->dict:
+    "{generator: ROC-AUC of its validation images against `real_test`'s REAL images} for the generators `gens`."
+    fakes = valid.subset([v in gens for v in valid.generators])
+    if not len(fakes): return {}
+    return generator_table(model, fakes, real_test, jpeg=None).drop(index='all generators').roc_auc.to_dict()
+
 def leave_one_generator_out(sources:dict, # training sources, as for `training_set`; the held-out fakes are in `held`
                             held:ImageSet, # fakes of the generators to hold out in turn (with generators)
                             real_test:ImageSet, # real images to score each held-out generator against
                             cfg:TrainConfig, weights:dict|None=None, progress:bool=True)->pd.DataFrame:
-    "For each generator of `held`: train without it (with `held`'s other generators), score it against `real_test`."
-    rows = {}
+    "For each generator of `held`: train without it (with `held`'s other generators), score it against `real_test`; and each seen one's validation images."
+    rows, seen = {}, []
     for g in tqdm(sorted(set(held.generators)), desc='held out', disable=not progress):
         others = held.subset([v != g for v in held.generators])
-        r = fit(cfg, *training_set({**sources, 'others': others}, weights), progress=False)
+        trn, val = training_set({**sources, 'others': others}, weights)
+        r = fit(cfg, trn, val, progress=False)
         tab = generator_table(r.model, held.subset([v == g for v in held.generators]), real_test, r.threshold)
         rows[g] = tab.loc[g].to_dict()
-    return pd.DataFrame.from_dict(rows, orient='index').rename_axis('held-out generator')
+        seen.append(seen_generator_aucs(r.model, val, real_test, set(others.generators)))
+    out = pd.DataFrame.from_dict(rows, orient='index').rename_axis('held-out generator')
+    return out.assign(roc_auc_seen=pd.DataFrame(seen).mean().reindex(out.index))
+
 
 # %% ../nbs/06_transfer.ipynb #c488fc62
 def study_row(model, threshold:float, cifake_test:ImageSet, gen:ImageSet|None, external:ImageSet|None)->dict:
@@ -168,8 +179,9 @@ def transfer_study(cifake_train:ImageSet, # CIFAKE's train images (a subset is f
         rows[name], out[name] = study_row(r.model, r.threshold, cifake_test, gen if name != 'everything' else None, external), r
     if gen is not None:
         out['logo'] = leave_one_generator_out(base | {'own': own}, gen, cifake_test, augd, progress=progress)
-        rows['+ other generators, one held out'] = {'gen_auc_mean': out['logo'].roc_auc.mean(), 'gen_auc_min': out['logo'].roc_auc.min(),
-                                                    'gen_auc_jpeg_mean': out['logo'].roc_auc_jpeg.mean(), 'gen_auc_jpeg_min': out['logo'].roc_auc_jpeg.min()}
+        lg = out['logo']
+        rows['+ other generators, one held out'] = {'gen_auc_mean': lg.roc_auc.mean(), 'gen_auc_min': lg.roc_auc.min(), 'gen_auc_jpeg_mean': lg.roc_auc_jpeg.mean(),
+                                                    'gen_auc_jpeg_min': lg.roc_auc_jpeg.min(), 'gen_auc_seen_mean': lg.roc_auc_seen.mean()}
     out['summary'] = pd.DataFrame.from_dict(rows, orient='index').rename_axis('detector')
     return out
 

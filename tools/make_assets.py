@@ -108,7 +108,8 @@ def transfer_md(study: Path) -> str:
     text = [markdown_table(summary.round(4)), '', against_goals(m['summary']), '']
     if 'logo' in m:
         logo = pd.DataFrame.from_dict(m['logo'], orient='index').rename_axis('held-out generator').reset_index()
-        text += ['Each generator of the trainable set, scored (against CIFAKE test/REAL) by the run that did not train on it:', '',
+        text += ['Each generator of the trainable set, scored (against CIFAKE test/REAL) by the run that did not train on it; '
+                 '`roc_auc_seen`: its validation images (never trained on), scored by the runs that trained on its other images:', '',
                  markdown_table(logo.round(4)), '']
     return '\n'.join(text)
 
@@ -118,7 +119,9 @@ def against_goals(s: dict) -> str:
     held, best = s.get('+ other generators, one held out', {}), s.get('everything', s.get('+ augmentation', {}))
     said = []
     if held: said.append(f"held-out generators: mean ROC-AUC {held['gen_auc_mean']:.3f} as-is, {held['gen_auc_jpeg_mean']:.3f} "
-                         f"through JPEG (goal >= 0.90), lowest {min(held['gen_auc_min'], held['gen_auc_jpeg_min']):.3f} (goal >= 0.80)")
+                         f"through JPEG (goal >= 0.90), lowest {min(held['gen_auc_min'], held['gen_auc_jpeg_min']):.3f} (goal >= 0.80)"
+                         + (f"; the same runs on unseen images of the generators they trained on: mean ROC-AUC {held['gen_auc_seen_mean']:.3f}"
+                            if held.get('gen_auc_seen_mean') is not None else ''))
     if best.get('external_auc') is not None:
         said.append(f"outside CIFAKE: ROC-AUC {best['external_auc']:.3f} (goal >= 0.80), real photos called fake "
                     f"{best['external_real_called_fake']:.1%} (goal < 15%)")
