@@ -241,12 +241,13 @@ def transfer_parser()->argparse.ArgumentParser:
 def transfer_main(a:argparse.Namespace)->dict:
     "Run the study the command line `a` asks for and write its tables; return it."
     out, root = report_folder(a.out), get_cifake(a.data)
-    train = load_split(root, 'train', progress=not a.no_progress)
+    progress = not a.no_progress
+    train, test = (load_split(root, s, progress=progress) for s in ('train', 'test'))
     gen = load_image_folder(a.gen32, progress=False) if a.gen32 else None
-    study = transfer_study(stratified_subset(train, n=min(a.n_cifake, len(train)), seed=0), load_split(root, 'test'),
-                           own_fakes(train, n=a.n_own, steps=a.ae_steps), gen.subset(gen.y == FAKE) if gen else None,
+    study = transfer_study(stratified_subset(train, n=min(a.n_cifake, len(train)), seed=0), test,
+                           own_fakes(train, n=a.n_own, steps=a.ae_steps, progress=progress), gen.subset(gen.y == FAKE) if gen else None,
                            load_image_folder(a.external, progress=False) if a.external else None,
-                           make_config('sprint', epochs=a.epochs, threads=a.threads), progress=not a.no_progress)
+                           make_config('sprint', epochs=a.epochs, threads=a.threads), progress=progress)
     tables = {k: study[k] for k in ('summary', 'logo') if k in study}
     final = study.get('everything', study['+ augmentation'])              # the detector to use, with its band and domain
     save_checkpoint(out/'detector.pt', final.model, threshold=final.threshold, config=asdict(final.config), history=final.history.to_dict('records'),

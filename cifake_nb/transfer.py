@@ -65,14 +65,14 @@ def reconstruct(ae:ReconAE, x:torch.Tensor, bs:int=512)->torch.Tensor:
 # %% ../nbs/06_transfer.ipynb #c4c016f6
 def own_fakes(real:ImageSet, # real images to reconstruct (REAL ones are used)
               n:int=6000, # how many real images each decoder reconstructs
-              kinds:tuple=AE_KINDS, steps:int=1500, seed:int=0, cache:bool=True)->ImageSet:
+              kinds:tuple=AE_KINDS, steps:int=1500, seed:int=0, cache:bool=True, progress:bool=True)->ImageSet:
     "Fakes made from `n` real images by an autoencoder of each decoder kind, labelled 'ae_<kind>'; cached."
     src = stratified_subset(real.subset(real.y == REAL), n=min(n, int((real.y == REAL).sum())), seed=seed)
     key = hashlib.sha1(json.dumps([2, data_digest(src), list(kinds), steps, seed]).encode()).hexdigest()[:12]   # 2: the cache's format
     path = cache_dir()/'fakes'/f'own-{key}.pt'
     if cache and path.exists(): return ImageSet(**torch.load(path, weights_only=True), split='own fakes')
     parts = {}
-    for k in tqdm(kinds, desc='autoencoders', leave=False):
+    for k in tqdm(kinds, desc='autoencoders', leave=False, disable=not progress):
         ae = train_autoencoder(src.x, k, steps, seed=seed)
         x = reconstruct(ae, src.x)
         parts[f'ae_{k}'] = replace(src, x=x, y=torch.full_like(src.y, FAKE), hashes=pixel_hashes(x))

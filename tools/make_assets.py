@@ -125,7 +125,7 @@ def against_goals(s: dict) -> str:
     if best.get('external_auc') is not None:
         said.append(f"outside CIFAKE: ROC-AUC {best['external_auc']:.3f} (goal >= 0.80), real photos called fake "
                     f"{best['external_real_called_fake']:.1%} (goal < 15%)")
-    if best: said.append(f"CIFAKE test accuracy {best['cifake_acc']:.4f} against {s['CIFAKE only']['cifake_acc']:.4f} for CIFAKE only")
+    if best: said.append(f"CIFAKE test accuracy {best['cifake_acc']:.3f} against {s['CIFAKE only']['cifake_acc']:.3f} for CIFAKE only")
     return 'Against the goals: ' + '; '.join(said) + '.'
 
 
