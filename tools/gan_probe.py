@@ -24,7 +24,8 @@ def dcgan(width:int=64)->tuple:
 
 def train_gan(x:torch.Tensor, minutes:float, bs:int=128, seed:int=0)->tuple:
     """A DCGAN trained on the uint8 images `x` for `minutes` (non-saturating loss, Adam 2e-4, flips); (G, steps).
-    float32: under bf16 autocast a forward and backward pass of both networks at batch 128 took 10.1 s, not 0.34 s, on a Zen 4 CPU."""
+    float32: under bf16 autocast a forward and backward pass of both networks at batch 128 took 10.1 s, not 0.34 s, on a CPU
+    without native bf16 (AVX2 only), where bf16 is emulated."""
     torch.manual_seed(seed)
     G, D = dcgan()
     oG, oD = (torch.optim.Adam(m.parameters(), 2e-4, betas=(0.5, 0.999)) for m in (G, D))
