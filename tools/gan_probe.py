@@ -5,9 +5,9 @@ epochs on 20,000 CIFAKE train images, balanced by generator) is trained with and
 are scored as `transfer_study` scores its rows: CIFAKE test, every generator of --gen32 (none of them trained on),
 --external. Writes a grid of the GAN's samples beside the figures. Run it alone (heavy: 16 minutes on 2 cores).
     python tools/gan_probe.py --gen32 GEN32_DIR --external EXTERNAL_DIR [--minutes 8] [--out runs/gan_probe]"""
-import argparse, json, time, torch, pandas as pd, torch.nn as nn, torch.nn.functional as F, torchvision
+import argparse, json, sys, time, torch, pandas as pd, torch.nn as nn, torch.nn.functional as F, torchvision
 from pathlib import Path
-from cifake_nb.data import REAL, FAKE, ImageSet, get_cifake, load_split, stratified_subset, load_image_folder, with_generator, pixel_hashes
+from cifake_nb.data import REAL, FAKE, DataError, ImageSet, get_cifake, load_split, stratified_subset, load_image_folder, with_generator, pixel_hashes
 from cifake_nb.train import make_config, fit
 from cifake_nb.transfer import CIFAKE_GEN, training_set, study_row, generator_table
 
@@ -49,17 +49,20 @@ def samples(G:nn.Module, n:int, bs:int=500)->torch.Tensor:
 def as_fakes(x:torch.Tensor, name:str)->ImageSet:
     "uint8 images `x` as an ImageSet of FAKE images of generator `name`."
     n = len(x)
-    return ImageSet(x, torch.full((n,), FAKE), torch.zeros(n, dtype=torch.long), [f'{name}_{i}' for i in range(n)], pixel_hashes(x), gen=[name] * n)
+    return with_generator(ImageSet(x, torch.full((n,), FAKE), torch.zeros(n, dtype=torch.long), [f'{name}_{i}' for i in range(n)], pixel_hashes(x)), name)
 
 if __name__ == '__main__':
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument('--data', default='kaggle'); ap.add_argument('--gen32', type=Path, required=True); ap.add_argument('--external', type=Path)
     ap.add_argument('--minutes', type=float, default=8); ap.add_argument('--threads', type=int, default=2); ap.add_argument('--out', type=Path, default=Path('runs/gan_probe'))
     a = ap.parse_args()
-    torch.set_num_threads(a.threads); a.out.mkdir(parents=True, exist_ok=True)
-    root = get_cifake(a.data); train = load_split(root, 'train', progress=False); test = load_split(root, 'test', progress=False)
-    gen = load_image_folder(a.gen32, progress=False); gen = gen.subset(gen.y == FAKE)
-    ext = load_image_folder(a.external, progress=False) if a.external else None
+    torch.set_num_threads(a.threads)
+    try:                                  # the small folders first: a wrong path fails before CIFAKE is read
+        gen = load_image_folder(a.gen32, progress=False); gen = gen.subset(gen.y == FAKE)
+        ext = load_image_folder(a.external, progress=False) if a.external else None
+        root = get_cifake(a.data); train = load_split(root, 'train', progress=False); test = load_split(root, 'test', progress=False)
+    except DataError as e: sys.exit(f'gan_probe: error: {e}')
+    a.out.mkdir(parents=True, exist_ok=True)
     t0 = time.time(); G, steps = train_gan(train.x[train.y == REAL], a.minutes)
     fakes = as_fakes(samples(G, 10000), 'own_dcgan')
     print(f'DCGAN: {steps} steps of 128 in {time.time() - t0:.0f} s', flush=True)
