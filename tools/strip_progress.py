@@ -4,8 +4,8 @@ import json, re, sys
 BAR = re.compile(r'\d+%\|')
 for path in sys.argv[1:]:
     nb = json.load(open(path)); n = 0
-    for c in nb['cells']:
-        outs = c.get('outputs', [])
+    for c in (c for c in nb['cells'] if c['cell_type'] == 'code'):   # markdown cells have no outputs (nbformat)
+        outs = c['outputs']
         keep = [o for o in outs if not (o.get('output_type') == 'stream' and o.get('name') == 'stderr'
                                         and BAR.search(''.join(o.get('text', ''))))]
         n += len(outs) - len(keep); c['outputs'] = keep
