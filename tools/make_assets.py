@@ -86,8 +86,8 @@ def results_md(run: Path, m: dict, hardware: str, command: str) -> str:
 def bench_section(run: Path) -> list:
     "The speed benchmark against the reference recipe, when 02_train left one beside the run (bench.md)."
     if not (run/'bench.md').is_file(): return []
-    return ['Speed, ours against the reference recipe (both train the stock ResNet-18 on the same data and machine, in one run of `02_train`\'s '
-            'benchmark; the time to 95% validation accuracy includes the validations):', '',
+    return ['Speed, ours against the reference recipe (both train the stock ResNet-18 on the same data and machine, in one run of `cifake_nb_bench`, '
+            '02_train\'s benchmark; the time to 95% validation accuracy includes the validations):', '',
             (run/'bench.md').read_text().strip(), '']
 
 
