@@ -5,7 +5,8 @@
 # %% auto #0
 __all__ = ['AE_KINDS', 'CIFAKE_GEN', 'ReconAE', 'train_autoencoder', 'reconstruct', 'own_fakes', 'as_cifake_jpeg',
            'generator_table', 'plot_generators', 'training_set', 'seen_generator_aucs', 'leave_one_generator_out',
-           'study_row', 'transfer_study', 'load_study', 'domain_check']
+           'study_row', 'transfer_study', 'load_study', 'spectral_features', 'spectral_probe', 'learnability',
+           'domain_check']
 
 # %% ../nbs/06_transfer.ipynb #c82fbdbc
 import json, time, hashlib
@@ -15,6 +16,11 @@ import numpy as np
 import pandas as pd
 import torch
 import torch.nn.functional as F
+from scipy.fft import dctn
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.metrics import roc_auc_score
 from torch import nn
 import matplotlib.pyplot as plt
 from tqdm.auto import tqdm
@@ -114,11 +120,12 @@ CIFAKE_GEN = 'stable_diffusion_1_4'   # the generator of CIFAKE's fakes
 
 def training_set(sources:dict, # {name: ImageSet}: CIFAKE's train images and sources of fakes (with generators)
                  weights:dict|None=None, valid_frac:float=0.1, seed:int=0, jpeg:int|None=75,
-                 balance:bool=True)->tuple: # the training side balanced by generator, CIFAKE's keeping half the fakes
+                 balance:bool=True, # balance the training side by generator
+                 shares:dict|None=None)->tuple: # {generator: share of the fakes} when balancing; default: CIFAKE's keeps half
     "(train, valid) from several sources: fakes other than CIFAKE's through JPEG `jpeg`, combined by weight, split by generator, balanced."
     prepared = {k: v if jpeg is None or k == 'cifake' else as_cifake_jpeg(v, jpeg) for k, v in sources.items()}
     train, valid = train_valid_split(combine(prepared, weights, seed), valid_frac, seed)
-    return (balance_generators(train, {CIFAKE_GEN: 0.5}, seed=seed) if balance else train), valid
+    return (balance_generators(train, {CIFAKE_GEN: 0.5} if shares is None else shares, seed=seed) if balance else train), valid
 
 # %% ../nbs/06_transfer.ipynb #b024a98f
 def seen_generator_aucs(model, valid:ImageSet, # a run's validation images, with generators
@@ -191,6 +198,37 @@ def load_study(folder:Path|str)->dict:
     m = json.loads((Path(folder)/'metrics.json').read_text())
     return {k: pd.DataFrame.from_dict(m[k], orient='index').rename_axis('detector' if k == 'summary' else 'held-out generator')
             for k in ('summary', 'logo') if k in m}
+
+# %% ../nbs/06_transfer.ipynb #f60c4494
+def spectral_features(x:torch.Tensor)->np.ndarray:
+    "The log-magnitude DCT spectrum of the grey level of the uint8 images `x`, one row per image."
+    grey = x.float().mean(1).numpy()
+    return np.log(np.abs(dctn(grey, axes=(1, 2), norm='ortho')) + 1e-3).reshape(len(x), -1)
+
+def spectral_probe(train:ImageSet, # labelled images to fit on (REAL and FAKE)
+                   fakes:ImageSet, # fakes to score, with their generators
+                   real:ImageSet, C:float=0.01)->dict: # real images to score them against
+    "{generator: ROC-AUC against `real`} of `fakes` for a logistic regression on spectra fitted to `train`."
+    clf = make_pipeline(StandardScaler(), LogisticRegression(C=C, max_iter=2000, class_weight='balanced'))
+    clf.fit(spectral_features(train.x), train.y.numpy())
+    s_real, s_fake, gens = clf.decision_function(spectral_features(real.x)), clf.decision_function(spectral_features(fakes.x)), np.array(fakes.generators)
+    auc = lambda s: roc_auc_score(np.r_[np.zeros(len(s_real)), np.ones(len(s))], np.r_[s_real, s])
+    return {g: auc(s_fake[gens == g]) for g in sorted(set(gens))}
+
+# %% ../nbs/06_transfer.ipynb #7d73dfff
+def learnability(fakes:ImageSet, # fakes with generators: each is learnt from part of its images, scored on the rest
+                 real:ImageSet, # real images to train against
+                 real_test:ImageSet, # real images to score against (its REAL ones; never trained on)
+                 cfg:TrainConfig, jpeg:int|None=75, valid_frac:float=0.2, seed:int=0)->pd.DataFrame:
+    "Per generator: ROC-AUC of its unseen images for a detector (`cfg`) and for a spectral model trained on `real` against `fakes` alone."
+    trn, val = training_set({'cifake': with_generator(real.subset(real.y == REAL), 'REAL'), 'fakes': fakes}, jpeg=jpeg,
+                            valid_frac=valid_frac, seed=seed, shares={})
+    unseen, negatives = val.subset(val.y == FAKE), real_test.subset(real_test.y == REAL)
+    r = fit(cfg, trn, val, progress=False)
+    tab = generator_table(r.model, unseen, negatives, r.threshold, jpeg=None).drop(index='all generators')
+    n_train = pd.Series([g for g, n in set(zip(trn.generators, trn.names))]).value_counts()    # distinct images trained on (balancing repeats some)
+    return pd.DataFrame({'n_train': n_train.reindex(tab.index), 'n_unseen': tab.n_fake, 'detector_auc': tab.roc_auc,
+                         'spectral_auc': pd.Series(spectral_probe(trn, unseen, negatives))}).rename_axis('generator')
 
 # %% ../nbs/06_transfer.ipynb #a0210fbb
 def domain_check(result, sets:dict)->pd.DataFrame:
