@@ -47,13 +47,13 @@ def learning_curve(train, test, sizes:list, cfg)->pd.DataFrame:
 
 def run_parts(a, gen, train, test, cfg)->dict:
     "The tables the command line `a` asks for ('mix', 'alone', 'curve'), each printed as it is done."
-    tabs, t0 = {}, time.time()
+    tabs, t0, parts = {}, time.time(), set(a.only.split(','))
     def show(name, tab): tabs[name] = tab; print(f'\n{name} ({time.time() - t0:.0f} s):\n', tab.round(3).to_markdown(), sep='', flush=True)
-    if 'mix' in a.only:
+    if 'mix' in parts:
         fakes, real = combine({'gen32': gen, **control_fakes(train)}), stratified_subset(train.subset(train.y == REAL), n=a.n_real, seed=0)
         for name, jpeg in (('through JPEG q75', 75), ('as they are', None)): show(name, learnability(fakes, real, test, cfg, jpeg=jpeg))
-    if 'alone' in a.only: show('each alone', one_at_a_time(gen, train, test, a.n_alone, a.seeds, cfg))
-    if a.curve and 'curve' in a.only: show('CIFAKE alone, by size', learning_curve(train, test, [int(n) for n in a.curve.split(',')], cfg))
+    if 'alone' in parts: show('each alone', one_at_a_time(gen, train, test, a.n_alone, a.seeds, cfg))
+    if a.curve and 'curve' in parts: show('CIFAKE alone, by size', learning_curve(train, test, [int(n) for n in a.curve.split(',')], cfg))
     return tabs
 
 if __name__ == '__main__':
@@ -66,6 +66,7 @@ if __name__ == '__main__':
     ap.add_argument('--curve', default='400,1600,6400,25600', help='sizes for the learning curve on CIFAKE alone; empty: skip it')
     ap.add_argument('--threads', type=int, default=2); ap.add_argument('--out', type=Path, default=Path('runs/learn_probe'))
     a = ap.parse_args()
+    if bad := set(a.only.split(',')) - {'mix', 'alone', 'curve'}: ap.error(f'--only names {sorted(bad)}: use mix, alone, curve')
     torch.set_num_threads(a.threads)
     try:                                  # the small folder first: a wrong path fails before CIFAKE is read
         gen = load_image_folder(a.gen32, progress=False); gen = gen.subset(gen.y == FAKE)
