@@ -6,7 +6,7 @@ scored against CIFAKE test REAL. Twice: the fakes through JPEG q75 as the study 
 Then each generator alone (a detector per generator, against --n-alone real images, over --seeds splits), beside
 CIFAKE's generator alone with as many images. Then how many images of a generator it takes: the same on CIFAKE alone (its fakes against as many of its real
 images, both JPEG q75 already, so neither goes through JPEG again), for each size of --curve.
-Run it alone (heavy: 15 minutes on 2 cores).
+Run it alone (heavy: about 25 minutes on 2 cores with every part; --only picks parts).
     python tools/learn_probe.py --gen32 GEN32_DIR [--epochs 10] [--seeds 2] [--curve 400,1600,6400,25600] [--out runs/learn_probe]"""
 import argparse, json, sys, time, torch, pandas as pd
 from pathlib import Path
@@ -53,8 +53,15 @@ def run_parts(a, gen, train, test, cfg)->dict:
         fakes, real = combine({'gen32': gen, **control_fakes(train)}), stratified_subset(train.subset(train.y == REAL), n=a.n_real, seed=0)
         for name, jpeg in (('through JPEG q75', 75), ('as they are', None)): show(name, learnability(fakes, real, test, cfg, jpeg=jpeg))
     if 'alone' in parts: show('each alone', one_at_a_time(gen, train, test, a.n_alone, a.seeds, cfg))
-    if a.curve and 'curve' in parts: show('CIFAKE alone, by size', learning_curve(train, test, [int(n) for n in a.curve.split(',')], cfg))
+    if a.curve and 'curve' in parts: show('CIFAKE alone, by size', learning_curve(train, test, a.curve, cfg))
     return tabs
+
+def sizes(text:str)->list:
+    "The comma-separated image counts of --curve, each a positive whole number ('' gives none)."
+    try: out = [int(v) for v in text.split(',') if v.strip()]
+    except ValueError: raise argparse.ArgumentTypeError(f'{text!r} is not a list of whole numbers such as 400,1600')
+    if any(n < 5 for n in out): raise argparse.ArgumentTypeError('each size must be at least 5 images')
+    return out
 
 if __name__ == '__main__':
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -63,7 +70,7 @@ if __name__ == '__main__':
     ap.add_argument('--n-alone', type=int, default=1000, help='real images against each generator alone')
     ap.add_argument('--seeds', type=int, default=2, help='splits averaged for each generator alone')
     ap.add_argument('--only', default='mix,alone,curve', help='which parts to run: mix, alone, curve')
-    ap.add_argument('--curve', default='400,1600,6400,25600', help='sizes for the learning curve on CIFAKE alone; empty: skip it')
+    ap.add_argument('--curve', type=sizes, default='400,1600,6400,25600', help='sizes for the learning curve on CIFAKE alone; empty: skip it')
     ap.add_argument('--threads', type=int, default=2); ap.add_argument('--out', type=Path, default=Path('runs/learn_probe'))
     a = ap.parse_args()
     if bad := set(a.only.split(',')) - {'mix', 'alone', 'curve'}: ap.error(f'--only names {sorted(bad)}: use mix, alone, curve')
@@ -73,7 +80,11 @@ if __name__ == '__main__':
         root = get_cifake(a.data); train = load_split(root, 'train', progress=False); test = load_split(root, 'test', progress=False)
     except DataError as e: sys.exit(f'learn_probe: error: {e}')
     cfg = make_config('sprint', epochs=a.epochs, threads=a.threads)
-    try: tabs = run_parts(a, gen, train, test, cfg)
-    except ValueError as e: sys.exit(f'learn_probe: error: {e} (CIFAKE has too few images for --n-real, --n-alone or --curve)')
-    a.out.mkdir(parents=True, exist_ok=True)
+    if not len(gen): sys.exit(f'learn_probe: error: {a.gen32} has no FAKE/<generator>/ images')
+    n_real, n_fake = int((train.y == REAL).sum()), int((train.y == FAKE).sum())
+    asked = [('--n-real', a.n_real, n_real, 'mix'), ('--n-alone', a.n_alone, n_real, 'alone'), *[('--curve', n, min(n_real, n_fake), 'curve') for n in a.curve]]
+    if too_many := [f'{k} {v}' for k, v, lim, part in asked if part in a.only.split(',') and v > lim]:
+        sys.exit(f'learn_probe: error: {", ".join(too_many)}: more images than the train split has ({n_real} REAL, {n_fake} FAKE)')
+    a.out.mkdir(parents=True, exist_ok=True)      # before the work: an unwritable folder fails now, not after it
+    tabs = run_parts(a, gen, train, test, cfg)
     (a.out/'metrics.json').write_text(json.dumps({'epochs': a.epochs, 'n_real': a.n_real, **{k: t.to_dict('index') for k, t in tabs.items()}}, indent=1, default=float))
