@@ -247,7 +247,7 @@ def transfer_main(a:argparse.Namespace)->dict:
     study = transfer_study(stratified_subset(train, n=min(a.n_cifake, len(train)), seed=0), test,
                            own_fakes(train, n=a.n_own, steps=a.ae_steps, progress=progress), gen.subset(gen.y == FAKE) if gen else None,
                            load_image_folder(a.external, progress=False) if a.external else None,
-                           make_config('sprint', epochs=a.epochs, threads=a.threads), progress=progress)
+                           make_config('study', epochs=a.epochs, threads=a.threads), progress=progress)
     tables = {k: study[k] for k in ('summary', 'logo') if k in study}
     final = study.get('everything', study['+ augmentation'])              # the detector to use, with its band and domain
     save_checkpoint(out/'detector.pt', final.model, threshold=final.threshold, config=asdict(final.config), history=final.history.to_dict('records'),

@@ -98,8 +98,10 @@ PRESETS = {
     'reference': TrainConfig(stem='imagenet', epochs=14, bs=16, lr=5e-4, opt='adam', wd=0.0, sched='constant',
                              patience=3, monitor='valid_loss', flip=True, clip=None, precise_bn=0, amp='off',
                              channels_last=False, save_every=1000),
-    'sprint': TrainConfig(stem='imagenet', epochs=4, bs=256, lr=2e-3, opt='adamw', wd=0.05, sched='onecycle',
-                          flip=True, clip=1.0, amp='auto', channels_last=True),
+    'sprint': TrainConfig(stem='imagenet', epochs=4, bs=512, lr=3e-3, opt='adamw', wd=0.05, sched='onecycle',
+                          warmup=0.15, flip=True, clip=1.0, amp='auto', channels_last=True),
+    'study': TrainConfig(stem='imagenet', epochs=3, bs=256, lr=2e-3, opt='adamw', wd=0.05, sched='onecycle',
+                         flip=True, clip=1.0, amp='auto', channels_last=True),
     'cpu': TrainConfig(stem='cifar_s2', epochs=12, bs=256, lr=2e-3, opt='adamw', wd=0.05, sched='onecycle',
                        flip=True, shift=2, monitor='valid_acc', clip=1.0, amp='auto', channels_last=True),
     'gpu': TrainConfig(stem='cifar', epochs=15, bs=512, lr=4e-3, opt='adamw', wd=0.05, sched='onecycle',
@@ -107,7 +109,7 @@ PRESETS = {
 }
 
 # %% ../nbs/02_train.ipynb #044ec8da
-def make_config(preset:str='auto', # 'cpu', 'gpu', 'reference', or 'auto' ('gpu' when CUDA is available, else 'cpu')
+def make_config(preset:str='auto', # a name in `PRESETS`, or 'auto' ('gpu' when CUDA is available, else 'cpu')
                 **overrides        # fields of `TrainConfig` to change; None values are ignored
                )->TrainConfig:
     "A checked `TrainConfig`: the `preset` with `overrides` applied."

@@ -1,6 +1,6 @@
 """Can the trainable generators be learnt at all, from the images there are of them? `transfer.learnability` on the
 fakes of --gen32 and, as a control, CIFAKE's own generator (Stable Diffusion 1.4) at the sizes of a GAN of the set
-(64 images) and of its PixelCNN++ (512): a detector (the 'sprint' preset) and a logistic regression on spectra are
+(64 images) and of its PixelCNN++ (512): a detector (the 'study' preset) and a logistic regression on spectra are
 trained on CIFAKE train REAL against these fakes alone (80% of each generator), and each generator's other 20% is
 scored against CIFAKE test REAL. Twice: the fakes through JPEG q75 as the study trains them, and as they are.
 Then each generator alone (a detector per generator, against --n-alone real images, over --seeds splits), beside
@@ -79,7 +79,7 @@ if __name__ == '__main__':
         gen = load_image_folder(a.gen32, progress=False); gen = gen.subset(gen.y == FAKE)
         root = get_cifake(a.data); train = load_split(root, 'train', progress=False); test = load_split(root, 'test', progress=False)
     except DataError as e: sys.exit(f'learn_probe: error: {e}')
-    cfg = make_config('sprint', epochs=a.epochs, threads=a.threads)
+    cfg = make_config('study', epochs=a.epochs, threads=a.threads)
     if not len(gen): sys.exit(f'learn_probe: error: {a.gen32} has no FAKE/<generator>/ images')
     n_real, n_fake = int((train.y == REAL).sum()), int((train.y == FAKE).sum())
     asked = [('--n-real', a.n_real, n_real, 'mix'), ('--n-alone', a.n_alone, n_real, 'alone'), *[('--curve', n, min(n_real, n_fake), 'curve') for n in a.curve]]

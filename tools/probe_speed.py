@@ -12,6 +12,7 @@ def parse_variant(text:str)->dict:
     def value(v):
         try: return ast.literal_eval(v)
         except (ValueError, SyntaxError): return v
+    if bad := [kv for kv in text.split(',') if '=' not in kv]: raise ValueError(f'{bad} is not key=value')
     return {k: value(v) for k, v in (kv.split('=', 1) for kv in text.split(','))}
 
 def images_per_second(trn, val, preset:str, overrides:dict, steps:int=12, warm:int=3)->float:
