@@ -174,7 +174,7 @@ def transfer_study(cifake_train:ImageSet, # CIFAKE's train images (a subset is f
                    external:ImageSet|None=None, # images from outside CIFAKE: evaluation only
                    cfg:TrainConfig|None=None, aug:float=0.5, progress:bool=True)->dict:
     "Train and measure the study's detectors (see above): {'summary': table, 'logo': table, 'final': Result, ...}."
-    cfg = cfg or make_config('study', epochs=3)
+    cfg = cfg or make_config('study')
     augd = replace(cfg, robust_aug=aug, aug_kinds='jpeg,blur,noise,rescale')
     base = {'cifake': with_generator(cifake_train, CIFAKE_GEN)}
     runs = {'CIFAKE only': (cfg, base, True), '+ own fakes, unbalanced': (cfg, base | {'own': own}, False),

@@ -1,7 +1,7 @@
 """Do fakes from a small GAN that the project trains itself teach transfer? A DCGAN (transposed-convolution generator,
 the design of the trainable set's DCGAN/WGAN/SN-GAN 'cnn' generators) is trained for `--minutes` on CIFAKE's real
-train images, 10,000 of its samples join the training fakes, and the study's detector (the 'study' preset for 3
-epochs on 20,000 CIFAKE train images, balanced by generator) is trained with and without them, side by side; both
+train images, 10,000 of its samples join the training fakes, and the study's detector (the 'study' preset, 3
+epochs, on 20,000 CIFAKE train images, balanced by generator) is trained with and without them, side by side; both
 are scored as `transfer_study` scores its rows: CIFAKE test, every generator of --gen32 (none of them trained on),
 --external. Writes a grid of the GAN's samples beside the figures. Run it alone (heavy: 16 minutes on 2 cores).
     python tools/gan_probe.py --gen32 GEN32_DIR --external EXTERNAL_DIR [--minutes 8] [--out runs/gan_probe]"""
@@ -70,7 +70,7 @@ if __name__ == '__main__':
     base = {'cifake': with_generator(stratified_subset(train, n=20000, seed=0), CIFAKE_GEN)}
     rows, tabs = {}, {}
     for name, src in {'CIFAKE only': base, '+ own DCGAN fakes': base | {'gan': fakes}}.items():
-        r = fit(make_config('study', epochs=3, threads=a.threads), *training_set(src), progress=False)
+        r = fit(make_config('study', threads=a.threads), *training_set(src), progress=False)
         rows[name] = study_row(r.model, r.threshold, test, gen, ext)
         tabs[name] = generator_table(r.model, gen, test, r.threshold).roc_auc
     summary, per_gen = pd.DataFrame.from_dict(rows, orient='index'), pd.DataFrame(tabs)

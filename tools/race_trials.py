@@ -1,10 +1,10 @@
 """Variants of the race recipe ('sprint') through the benchmark, one after another on the same split: how fast each
-reaches the target validation accuracy (run it alone, nothing else on the cores; a variant takes 4-6 minutes on 2
+reaches the target validation accuracy (run it alone, nothing else on the cores; a variant takes 4-9 minutes on 2
 cores with native bf16). A variant is comma-separated TrainConfig overrides, as in probe_speed.py.
     python tools/race_trials.py --threads 2 epochs=2 epochs=3 bs=512,lr=3e-3,warmup=0.15 bs=512,lr=3e-3,warmup=0.15,seed=1"""
-import argparse, pandas as pd, torch
+import argparse, sys, pandas as pd, torch
 from probe_speed import parse_variant
-from cifake_nb.data import prepare_data, markdown_table
+from cifake_nb.data import DataError, prepare_data, markdown_table
 from cifake_nb.train import bench, make_config
 
 def trial(trn, val, variant:str, target:float, minutes:float, threads:int)->dict:
@@ -23,7 +23,8 @@ if __name__ == '__main__':
         try: make_config('sprint', **parse_variant(v))
         except ValueError as e: ap.error(f'variant {v!r}: {e}')
     torch.set_num_threads(a.threads)
-    trn, val = prepare_data(a.data, 0.1, None, 0, progress=False)
+    try: trn, val = prepare_data(a.data, 0.1, None, 0, progress=False)
+    except DataError as e: sys.exit(f'race_trials: error: {e}')
     rows = []
     for v in a.variants:
         rows.append(trial(trn, val, v, a.target, a.minutes, a.threads))
