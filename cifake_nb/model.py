@@ -93,7 +93,6 @@ def use_matmul_1x1(model:nn.Module)->nn.Module:
         if type(m) is nn.Conv2d: m.__class__ = Conv2dMatmul1x1   # a subclass with the same attributes: only `forward` changes
     return model
 
-
 # %% ../nbs/01_model.ipynb #42010ecd
 STEMS = ('imagenet', 'cifar', 'cifar_pool', 'cifar_s2')
 
