@@ -4,11 +4,11 @@
 
 # %% auto #0
 __all__ = ['STEMS', 'AMPS', 'METRICS', 'THRESHOLD_CRITERIA', 'CHECKPOINT_FORMAT', 'Normalize', 'Detector',
-           'PretrainedWeightsUnavailable', 'imagenet_state_dict', 'Conv2dMatmul1x1', 'use_matmul_1x1', 'create_model',
-           'count_params', 'count_macs', 'throughput', 'pick_device', 'cpu_has_bf16', 'amp_dtype', 'autocast',
-           'predict_logits', 'predict_proba', 'binary_metrics', 'choose_threshold', 'unsure_band', 'proba_and_features',
-           'features', 'domain_distance', 'fit_domain', 'CheckpointError', 'to_plain', 'save_checkpoint',
-           'load_checkpoint', 'checkpoint_summary']
+           'PretrainedWeightsUnavailable', 'imagenet_state_dict', 'Conv2dMatmul', 'use_matmul_small_maps',
+           'create_model', 'count_params', 'count_macs', 'throughput', 'pick_device', 'cpu_has_bf16', 'amp_dtype',
+           'autocast', 'predict_logits', 'predict_proba', 'binary_metrics', 'choose_threshold', 'unsure_band',
+           'proba_and_features', 'features', 'domain_distance', 'fit_domain', 'CheckpointError', 'to_plain',
+           'save_checkpoint', 'load_checkpoint', 'checkpoint_summary']
 
 # %% ../nbs/01_model.ipynb #d156e8ab
 import copy, dataclasses, enum, math, os, platform, time
@@ -72,25 +72,38 @@ def imagenet_state_dict(progress:bool=False # show a download progress bar
         ) from e
 
 # %% ../nbs/01_model.ipynb #a1b2c3d5
-class Conv2dMatmul1x1(nn.Conv2d):
-    "A `Conv2d` that computes a 1x1 output map as one matrix product of the input with the kernel taps that touch it."
-    def single_pixel(self, x)->bool:
-        "Whether the output on `x` is one pixel that `forward` computes as a matrix product."
+class Conv2dMatmul(nn.Conv2d):
+    "A `Conv2d` that computes a small output map pixel by pixel, each as a matrix product of the taps over the image."
+    max_pixels = 4                                      # output maps of up to this many pixels take the matrix products
+
+    def out_size(self, x)->tuple:
+        "The output map's (height, width) on `x`."
+        return tuple((n + 2 * p - k) // s + 1 for n, k, s, p in zip(x.shape[-2:], self.kernel_size, self.stride, self.padding))
+
+    def as_matmul(self, x)->bool:
+        "Whether `forward` computes the output on `x` as matrix products."
         plain = self.groups == 1 and self.dilation == (1, 1) and self.padding_mode == 'zeros' and isinstance(self.padding, tuple)
-        return plain and all(p < k and (n + 2 * p - k) // s == 0
-                             for n, k, s, p in zip(x.shape[-2:], self.kernel_size, self.stride, self.padding))
+        ho, wo = self.out_size(x)
+        return plain and all(p < k for k, p in zip(self.kernel_size, self.padding)) and ho * wo <= self.max_pixels
+
+    @staticmethod
+    def windows(n:int, k:int, s:int, p:int, n_out:int)->list:
+        "Along one axis, for each output index: the slices of the image and of the kernel where the kernel sees the image."
+        starts = [o * s - p for o in range(n_out)]                  # where each window starts, in the padded image
+        return [(slice(max(a, 0), min(a + k, n)), slice(max(a, 0) - a, min(a + k, n) - a)) for a in starts]
 
     def forward(self, x):
-        if not self.single_pixel(x): return super().forward(x)
-        (ph, pw), (h, w) = self.padding, x.shape[-2:]
-        taps = self.weight[:, :, ph:ph + h, pw:pw + w]      # the taps over the image, not over the padding
-        seen = x[:, :, :taps.shape[2], :taps.shape[3]]      # the pixels under them
-        return F.linear(seen.flatten(1), taps.flatten(1), self.bias)[:, :, None, None]
+        if not self.as_matmul(x): return super().forward(x)
+        (ho, wo), (h, w) = self.out_size(x), x.shape[-2:]
+        (kh, kw), (sh, sw), (ph, pw) = self.kernel_size, self.stride, self.padding
+        pixels = [F.linear(x[:, :, ys, xs].flatten(1), self.weight[:, :, ky, kx].flatten(1), self.bias)
+                  for ys, ky in self.windows(h, kh, sh, ph, ho) for xs, kx in self.windows(w, kw, sw, pw, wo)]
+        return torch.stack(pixels, -1).view(len(x), -1, ho, wo)
 
-def use_matmul_1x1(model:nn.Module)->nn.Module:
-    "`model`, its plain `Conv2d`s turned into `Conv2dMatmul1x1` in place (same parameters, `state_dict` and results)."
+def use_matmul_small_maps(model:nn.Module)->nn.Module:
+    "`model`, its plain `Conv2d`s turned into `Conv2dMatmul` in place (same parameters, `state_dict` and results)."
     for m in model.modules():
-        if type(m) is nn.Conv2d: m.__class__ = Conv2dMatmul1x1   # a subclass with the same attributes: only `forward` changes
+        if type(m) is nn.Conv2d: m.__class__ = Conv2dMatmul   # a subclass with the same attributes: only `forward` changes
     return model
 
 # %% ../nbs/01_model.ipynb #42010ecd
@@ -100,7 +113,7 @@ def create_model(stem:str='imagenet',     # 'imagenet' (7x7/2 conv + max-pool), 
                  pretrained:bool=False,   # start from torchvision's ImageNet weights (except `fc`, and `conv1` for the 3x3 stems)
                  mean=MEAN,               # per-channel mean for the built-in `Normalize`
                  std=STD,                 # per-channel std for the built-in `Normalize`
-                 matmul_1x1:bool=True     # compute convolutions with a 1x1 output map as matrix products (`Conv2dMatmul1x1`)
+                 matmul_small_maps:bool=True # compute convolutions with output maps of up to 4 pixels as matrix products (`Conv2dMatmul`)
                 ) -> nn.Module:
     "A ResNet-18 `Detector` with one output logit and the chosen `stem`."
     if stem not in STEMS: raise ValueError(f"unknown stem {stem!r}: use one of {STEMS}")
@@ -114,7 +127,7 @@ def create_model(stem:str='imagenet',     # 'imagenet' (7x7/2 conv + max-pool), 
         sd = {k: v for k, v in imagenet_state_dict().items() if not k.startswith(skip)}
         missing, unexpected = body.load_state_dict(sd, strict=False)
         assert not unexpected and all(k.startswith(skip) for k in missing), (missing, unexpected)
-    return Detector(use_matmul_1x1(body) if matmul_1x1 else body, stem, mean, std)
+    return Detector(use_matmul_small_maps(body) if matmul_small_maps else body, stem, mean, std)
 
 # %% ../nbs/01_model.ipynb #6ec8527f
 def count_params(model:nn.Module) -> int:

@@ -62,7 +62,7 @@ class TrainConfig:
     seed:int=0                   # seeds the weights, the batch order, flips and augmentation
     amp:str='auto'               # mixed precision: 'auto' (see `model.amp_dtype`), 'bf16', 'fp16' or 'off'
     channels_last:bool=True      # NHWC memory layout for model and batches
-    matmul_1x1:bool=True         # compute convolutions with a 1x1 output map as matrix products (`model.Conv2dMatmul1x1`)
+    matmul_small_maps:bool=True  # compute convolutions with output maps of up to 4 pixels as matrix products (`model.Conv2dMatmul`)
     compile:bool=False           # train through `torch.compile`
     clip:float|None=1.0          # clip the gradient norm to this; None: no clipping
     precise_bn:int=1024          # training images to recompute BatchNorm statistics on before each validation; 0: off
@@ -98,7 +98,7 @@ class TrainConfig:
 PRESETS = {
     'reference': TrainConfig(stem='imagenet', epochs=14, bs=16, lr=5e-4, opt='adam', wd=0.0, sched='constant',
                              patience=3, monitor='valid_loss', flip=True, clip=None, precise_bn=0, amp='off',
-                             channels_last=False, matmul_1x1=False, save_every=1000),
+                             channels_last=False, matmul_small_maps=False, save_every=1000),
     'sprint': TrainConfig(stem='imagenet', epochs=4, bs=512, lr=3e-3, opt='adamw', wd=0.05, sched='onecycle',
                           warmup=0.15, flip=True, clip=1.0, amp='auto', channels_last=True),
     'study': TrainConfig(stem='imagenet', epochs=3, bs=256, lr=2e-3, opt='adamw', wd=0.05, sched='onecycle',
@@ -336,7 +336,7 @@ class Trainer:
         self.device = pick_device(device or cfg.device)
         self.amp = amp_dtype(cfg.amp, self.device)
         torch.manual_seed(cfg.seed)
-        self.model = create_model(cfg.stem, pretrained=cfg.pretrained, matmul_1x1=cfg.matmul_1x1).to(self.device)
+        self.model = create_model(cfg.stem, pretrained=cfg.pretrained, matmul_small_maps=cfg.matmul_small_maps).to(self.device)
         if cfg.channels_last: self.model = self.model.to(memory_format=torch.channels_last)
         self.step_model = torch.compile(self.model) if cfg.compile else self.model
         self.opt = make_optimizer(self.model, cfg)
@@ -598,7 +598,7 @@ class LastState(Callback):
     after_epoch = save
 
 # %% ../nbs/02_train.ipynb #d6e27159
-_RESUME_FREE = ('threads', 'device', 'compile', 'save_every', 'matmul_1x1')   # may differ: they do not change what is computed
+_RESUME_FREE = ('threads', 'device', 'compile', 'save_every', 'matmul_small_maps')   # may differ: they do not change what is computed
 
 def check_resume(st:dict, t:Trainer, path:Path):
     "Raise `ResumeError` when the state `st` was saved by a run with other settings or other data than `t`."
@@ -815,7 +815,7 @@ def bench(train_ds:ImageSet, valid_ds:ImageSet,
         t_hit = float(hit.time.iloc[0]) if len(hit) else None
         if not rows: first = t_hit
         rows.append({'recipe': name, 'batch': min(cfg.bs, len(train_ds)), 'optimiser': f'{cfg.opt} {cfg.lr:g} {cfg.sched}',
-                     'channels_last': cfg.channels_last, 'matmul 1x1': cfg.matmul_1x1, 'precision': str(amp_dtype(cfg.amp, pick_device(cfg.device)) or torch.float32).removeprefix('torch.'),
+                     'channels_last': cfg.channels_last, 'matmul small maps': cfg.matmul_small_maps, 'precision': str(amp_dtype(cfg.amp, pick_device(cfg.device)) or torch.float32).removeprefix('torch.'),
                      'train images/s': mean_speed(h, min(cfg.bs, len(train_ds))), f'seconds to {target:g}': t_hit,
                      'time limit s': round(limit, 1), f'time to {target:g} vs first': vs_first(t_hit, first, h.time.iloc[-1]),
                      'epochs': h.epoch.iloc[-1], 'best valid_acc': h.valid_acc.max(), 'stopped': r.stop_reason})
