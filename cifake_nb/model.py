@@ -83,8 +83,9 @@ class Conv2dMatmul(nn.Conv2d):
     def as_matmul(self, x)->bool:
         "Whether `forward` computes the output on `x` as matrix products."
         plain = self.groups == 1 and self.dilation == (1, 1) and self.padding_mode == 'zeros' and isinstance(self.padding, tuple)
+        if not plain: return False                          # e.g. padding='same': convolved as usual
         ho, wo = self.out_size(x)
-        return plain and all(p < k for k, p in zip(self.kernel_size, self.padding)) and ho * wo <= self.max_pixels
+        return all(p < k for k, p in zip(self.kernel_size, self.padding)) and ho * wo <= self.max_pixels
 
     @staticmethod
     def windows(n:int, k:int, s:int, p:int, n_out:int)->list:
