@@ -24,7 +24,7 @@ from .transfer import own_fakes, transfer_study
 
 # %% ../nbs/07_cli.ipynb #8e1c7096
 _CLI_FIELDS = ('stem', 'pretrained', 'epochs', 'bs', 'lr', 'opt', 'wd', 'sched', 'patience', 'n_train', 'valid_frac',
-               'budget_minutes', 'robust_aug', 'shift', 'label_smoothing', 'monitor', 'seed', 'threads', 'device', 'amp', 'compile', 'save_every')
+               'budget_minutes', 'robust_aug', 'shift', 'label_smoothing', 'ema', 'monitor', 'seed', 'threads', 'device', 'amp', 'compile', 'save_every')
 
 def train_parser()->argparse.ArgumentParser:
     "The options of `cifake_nb_train`."
@@ -43,6 +43,7 @@ def train_parser()->argparse.ArgumentParser:
     p.add_argument('--robust-aug', type=float, help='share of each batch JPEG re-compressed or blurred')
     p.add_argument('--shift', type=int, help='move each training image by up to this many pixels each way')
     p.add_argument('--label-smoothing', type=float, help='train towards targets this share of the way to 0.5')
+    p.add_argument('--ema', type=float, help='validate and keep a moving average of the weights over about this many epochs (0: off)')
     p.add_argument('--monitor', choices=MONITORS, help='what the best checkpoint follows: valid_loss or valid_acc')
     p.add_argument('--seed', type=int); p.add_argument('--threads', type=int); p.add_argument('--device')
     p.add_argument('--amp', choices=AMPS); p.add_argument('--compile', action='store_true', default=None)
@@ -83,6 +84,8 @@ def print_run(run:RunFolder, res, m:dict, demo:bool):
     print(f"  history.csv   one row per validation")
     if m: print(f"  metrics.json  test split ({m['n']:,} images{', demo' if demo else ''}): "
                 + ', '.join(f'{k} {m[k]:.4f}' for k in ('accuracy', 'precision', 'recall', 'f1', 'roc_auc') if m.get(k) is not None))
+    if tta := (m or {}).get('test', {}).get('deduplicated, flip TTA'):
+        print(f"                with flip test-time augmentation: accuracy {tta['accuracy']:.4f}, roc_auc {tta['roc_auc']:.4f}")
     if run.replaced: print(f"  (the files this folder held before were moved to {run.replaced})")
 
 # %% ../nbs/07_cli.ipynb #b8c8bd85

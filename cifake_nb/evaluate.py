@@ -275,10 +275,14 @@ def save_figure(fig, out:Path, name:str)->str:
     return f'{name}.png'
 
 # %% ../nbs/03_evaluate.ipynb #2ee30e51
-def test_part(p, test_ds:ImageSet, dd:np.ndarray, thr:float, out:Path, alt_thr:float|None=None, against_train:bool=True)->tuple:
+def test_part(p, test_ds:ImageSet, dd:np.ndarray, thr:float, out:Path, alt_thr:float|None=None, against_train:bool=True,
+              p_flip=None # P(FAKE) with flip test-time augmentation (see `model.predict_logits`): rows of their own
+             )->tuple:
     "The test-split part of a report, given P(FAKE) and the deduplicated mask `dd`: (its metrics, its markdown lines)."
     masks = {'full': np.ones(len(test_ds), bool), 'deduplicated': dd}
     tab = metrics_table(test_ds.y, p, masks, thr)
+    if p_flip is not None:
+        for k, v in metrics_table(test_ds.y, p_flip, masks, thr).iterrows(): tab.loc[f'{k}, flip TTA'] = v
     if alt_thr is not None: tab.loc[f'deduplicated, threshold {alt_thr:.4f}'] = metrics_table(test_ds.y, p, {'x': masks['deduplicated']}, alt_thr).iloc[0]
     fig, axs = plt.subplots(1, 2, figsize=(7.5, 3.4))
     for ax, (name, m) in zip(axs, masks.items()): plot_confusion(test_ds.y[m], p[m], thr, ax, f'{name} test ({m.sum():,})')
@@ -361,12 +365,12 @@ def write_report(out:Path|str, # folder for metrics.json, report.md and the figu
     if train_ds is None:
         try: train_ds = load_split(test_ds.root, 'train', progress=progress)
         except DataError: notes.append('No train split was found beside the test split: only the copies inside test were removed, not the images leaked from train.')
-    p = predict_proba(model, test_ds, bs)
+    p, p_flip = predict_proba(model, test_ds, bs), predict_proba(model, test_ds, bs, flip_tta=True)
     p_valid = predict_proba(model, valid_ds, bs) if valid_ds is not None else None
     alt = choose_threshold(valid_ds.y, p_valid) if valid_ds is not None else None
     alt = alt if alt is not None and abs(alt - thr) > 1e-9 else None
     dd = dedup_mask(test_ds, train_ds)
-    parts = [report_head(ckpt_path, meta, test_ds, alt), test_part(p, test_ds, dd, thr, out, alt, train_ds is not None),
+    parts = [report_head(ckpt_path, meta, test_ds, alt), test_part(p, test_ds, dd, thr, out, alt, train_ds is not None, p_flip),
              calibration_part({'test': (test_ds.y, p)} | ({'valid': (valid_ds.y, p_valid)} if valid_ds is not None else {}), out)]
     if robust_n: parts.append(robustness_part(model, stratified_subset(test_ds.subset(dd), n=min(robust_n, int(dd.sum())), seed=0),
                                               thr, out, corruptions, bs, progress))

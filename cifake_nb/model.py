@@ -225,7 +225,8 @@ def predict_logits(model:nn.Module, # a `Detector`; it stays on its device and i
                    x,                # an `ImageSet`, or images (N,3,H,W) as uint8 0..255 or float in [0,1], on any device
                    bs:int=512,       # images per batch
                    amp:torch.dtype|None=None, # autocast dtype (see `amp_dtype`); None: full precision
-                   channels_last:bool=True # feed the batches in channels_last layout
+                   channels_last:bool=True, # feed the batches in channels_last layout
+                   flip_tta:bool=False # test-time augmentation: the mean of the logits of each image and its mirror image
                   )->torch.Tensor:
     "Logits of `model` for images `x`, in batches, in eval mode, as float32 on the CPU."
     x = x.x if isinstance(x, ImageSet) else torch.as_tensor(x)
@@ -235,7 +236,10 @@ def predict_logits(model:nn.Module, # a `Detector`; it stays on its device and i
         for i in range(0, len(x), bs):
             xb = x[i:i + bs].to(dev, non_blocking=True)
             if channels_last: xb = xb.contiguous(memory_format=torch.channels_last)
-            with autocast(dev, amp): out.append(model(xb).float().cpu())
+            with autocast(dev, amp):
+                logits = model(xb).float()
+                if flip_tta: logits = (logits + model(xb.flip(3)).float()) / 2
+            out.append(logits.cpu())
     finally: model.train(was_training)
     return torch.cat(out) if out else torch.empty(0)
 
@@ -244,10 +248,11 @@ def predict_proba(model:nn.Module, # a `Detector` (from `create_model` or `load_
                   x,                # an `ImageSet`, or images (N,3,H,W) as uint8 0..255 or float in [0,1]
                   bs:int=512,       # images per batch
                   amp:torch.dtype|None=None, # autocast dtype; None: full precision
+                  flip_tta:bool=False # average the logits of each image and its mirror image (see `predict_logits`)
                  )->np.ndarray:
     "P(FAKE) for every image of `x`, as a float64 numpy array. The model is switched to channels_last (same results, faster)."
     model.to(memory_format=torch.channels_last)
-    return torch.sigmoid(predict_logits(model, x, bs, amp)).double().numpy()
+    return torch.sigmoid(predict_logits(model, x, bs, amp, flip_tta=flip_tta)).double().numpy()
 
 # %% ../nbs/01_model.ipynb #7cc1efcc
 METRICS = ('accuracy', 'precision', 'recall', 'f1', 'roc_auc', 'average_precision')

@@ -6,12 +6,12 @@
 __all__ = ['OPTS', 'SCHEDS', 'MONITORS', 'AUG_LEVELS', 'PRESETS', 'STATE_KIND', 'RUN_FILES', 'RUNS_ENV', 'CKPT_ENV', 'DRIVE_RUNS',
            'TrainConfig', 'make_config', 'lr_factor', 'make_optimizer', 'robust_augment', 'random_shift',
            'make_augment', 'precise_bn', 'save_state', 'load_state', 'RunFolderError', 'RunFolder', 'TrainingDiverged',
-           'ResumeError', 'RunState', 'Callback', 'data_digests', 'Trainer', 'train_step', 'validate', 'end_epoch',
-           'fit_loop', 'run_progress', 'Schedule', 'Clock', 'NanGuard', 'ValidEvery', 'is_better', 'save_best',
-           'BestModel', 'Threshold', 'HistoryCSV', 'TargetStop', 'EarlyStop', 'format_row', 'Progress', 'snapshot',
-           'LastState', 'check_resume', 'restore', 'default_callbacks', 'machine_settings', 'open_run', 'resume_run',
-           'Result', 'fit', 'plot_history', 'lr_find', 'mean_speed', 'tune', 'vs_first', 'bench_config', 'bench',
-           'bench_markdown', 'notebooks_dir', 'runs_dir', 'notebook_checkpoint', 'quick_model']
+           'ResumeError', 'RunState', 'Callback', 'data_digests', 'Trainer', 'train_step', 'weight_average', 'validate',
+           'end_epoch', 'fit_loop', 'run_progress', 'Schedule', 'Clock', 'NanGuard', 'ValidEvery', 'is_better',
+           'save_best', 'BestModel', 'Threshold', 'HistoryCSV', 'TargetStop', 'EarlyStop', 'format_row', 'Progress',
+           'snapshot', 'LastState', 'check_resume', 'restore', 'default_callbacks', 'machine_settings', 'open_run',
+           'resume_run', 'Result', 'fit', 'plot_history', 'lr_find', 'mean_speed', 'tune', 'vs_first', 'bench_config',
+           'bench', 'bench_markdown', 'notebooks_dir', 'runs_dir', 'notebook_checkpoint', 'quick_model']
 
 # %% ../nbs/02_train.ipynb #c65041c6
 import os, json, math, time, hashlib, itertools, shutil, tempfile, contextlib
@@ -23,6 +23,7 @@ import pandas as pd
 import torch
 import torch.nn.functional as F
 from torch import nn
+from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
 from tqdm.auto import tqdm
 try: import fcntl                      # run-folder locks (Linux, macOS, Colab)
 except ImportError: fcntl = None       # Windows: runs work, without the lock
@@ -57,6 +58,7 @@ class TrainConfig:
     aug_kinds:str='jpeg,blur'    # the degradations `robust_aug` draws from: jpeg, blur, noise, rescale
     shift:int=0                  # move each training image by up to this many pixels each way (edges reflected); 0: off
     label_smoothing:float=0.0    # train towards targets this share of the way to 0.5 (FAKE 1-s/2, REAL s/2); 0: off
+    ema:float=0.0                # validate and keep a moving average of the weights over about this many epochs; 0: off
     valid_frac:float=0.1         # share of the train split held out for validation (used by `prepare_data`)
     n_train:int|None=None        # use a stratified subset of this many train-split images (before the validation split)
     seed:int=0                   # seeds the weights, the batch order, flips and augmentation
@@ -86,12 +88,15 @@ class TrainConfig:
             raise ValueError(f"TrainConfig.aug_kinds={self.aug_kinds!r} names {sorted(bad)}: use {', '.join(AUG_LEVELS)}")
         for name, ok, want in [('lr', self.lr > 0, 'positive'), ('wd', self.wd >= 0, 'zero or more'),
                                ('robust_aug', 0 <= self.robust_aug <= 1, 'a share in [0, 1]'),
-                               ('label_smoothing', 0 <= self.label_smoothing < 1, 'in [0, 1)'), ('shift', self.shift < 16, 'below 16 pixels'),
+                               ('label_smoothing', 0 <= self.label_smoothing < 1, 'in [0, 1)'), ('ema', self.ema >= 0, 'zero or more'),
+                               ('shift', self.shift < 16, 'below 16 pixels'),
                                ('valid_frac', 0 < self.valid_frac < 1, 'in (0, 1)'), ('warmup', 0 <= self.warmup < 1, 'in [0, 1)'),
                                ('clip', self.clip is None or self.clip > 0, 'positive or None'),
                                ('budget_minutes', self.budget_minutes is None or self.budget_minutes > 0, 'positive or None'),
                                ('target_acc', self.target_acc is None or 0 <= self.target_acc <= 1, 'in [0, 1] or None')]:
             if not ok: raise ValueError(f"TrainConfig.{name} must be {want}, got {getattr(self, name)!r}")
+        if self.ema and not self.precise_bn:
+            raise ValueError('TrainConfig.ema needs precise_bn > 0: the averaged weights need BatchNorm statistics of their own')
         return self
 
 # %% ../nbs/02_train.ipynb #04a64784
@@ -344,6 +349,7 @@ class Trainer:
         self.batches = Batches(train_ds, bs=min(cfg.bs, len(train_ds)), shuffle=True, flip=cfg.flip, device=self.device,
                                seed=cfg.seed, drop_last=True, augment=make_augment(cfg))  # drop_last: no batch of 1 for BatchNorm
         self.spe = len(self.batches)
+        self.avg = weight_average(self.model, cfg.ema, self.spe) if cfg.ema else None
         self.s = RunState(config=asdict(cfg), data=data_digests(train_ds, valid_ds), total_steps=cfg.epochs * self.spe)
         self.callbacks = sorted(callbacks, key=lambda c: c.order)
         for c in self.callbacks: c.t = self
@@ -367,6 +373,11 @@ class Trainer:
         self.n_seen = int(sums[2])
 
     @property
+    def eval_model(self)->nn.Module:
+        "The weights that are validated and kept: their moving average (`cfg.ema`), else the trained ones."
+        return self.avg.module if self.avg is not None else self.model
+
+    @property
     def stopping(self)->bool: return self.s.stop_reason is not None or self.s.step >= self.s.total_steps
 
 # %% ../nbs/02_train.ipynb #3af2b74f
@@ -382,16 +393,23 @@ def train_step(t:Trainer, xb, yb):
         t.scaler.unscale_(t.opt)
         nn.utils.clip_grad_norm_(t.model.parameters(), t.cfg.clip)
     t.scaler.step(t.opt); t.scaler.update()
+    if t.avg is not None: t.avg.update_parameters(t.model)
     t.loss_sum += t.loss.detach().double() * len(yb)
     t.correct += ((t.logits.detach() > 0) == (yb > 0.5)).sum()
     t.n_seen += len(yb); t.s.batch += 1; t.s.step += 1
+
+# %% ../nbs/02_train.ipynb #e3a70c01
+def weight_average(model:nn.Module, epochs:float, steps_per_epoch:int)->AveragedModel:
+    "An exponential moving average of the weights of `model` over about `epochs` epochs (BatchNorm statistics: see `precise_bn`)."
+    decay = 1 - 1 / max(1., epochs * steps_per_epoch)
+    return AveragedModel(model, multi_avg_fn=get_ema_multi_avg_fn(decay), use_buffers=False)
 
 # %% ../nbs/02_train.ipynb #3c5448fb
 def validate(t:Trainer):
     "Validate the model of `t` now: a history row for the steps since the last validation, then 'after_validate'."
     tv = time.perf_counter()
-    if t.cfg.precise_bn: precise_bn(t.model, t.train_ds, t.cfg.precise_bn, t.batches.bs, t.cfg.seed, t.amp)
-    logits = predict_logits(t.model, t.valid_ds, max(t.cfg.bs, 512), t.amp, t.cfg.channels_last)
+    if t.cfg.precise_bn: precise_bn(t.eval_model, t.train_ds, t.cfg.precise_bn, t.batches.bs, t.cfg.seed, t.amp)
+    logits = predict_logits(t.eval_model, t.valid_ds, max(t.cfg.bs, 512), t.amp, t.cfg.channels_last)
     y = t.valid_ds.y.float()
     seg, n = time.perf_counter() - t.seg_t0, max(t.n_seen, 1)
     t.row = dict(epoch=round(t.s.epoch + t.s.batch / t.spe, 4), step=t.s.step, train_loss=t.loss_sum.item() / n,
@@ -494,7 +512,7 @@ def save_best(t:Trainer, threshold:float=0.5, **extra)->Path:
     "Write the model of `t` as the run's `best.pt`, with its config, history, data and `extra` facts."
     row = t.s.best_row
     history = [r for r in t.s.history if r['step'] <= row['step']]              # the validations up to this model
-    return save_checkpoint(t.run.file('best.pt'), t.model, threshold=threshold, config=t.s.config, history=history,
+    return save_checkpoint(t.run.file('best.pt'), t.eval_model, threshold=threshold, config=t.s.config, history=history,
                            data_fingerprint=t.train_ds.fingerprint or None,
                            extra=dict(epoch=row['epoch'], step=row['step'], valid_loss=row['valid_loss'], valid_acc=row['valid_acc'],
                                       monitor=t.cfg.monitor, data=t.s.data, split=t.train_ds.split, root=t.train_ds.root, **extra))
@@ -512,7 +530,7 @@ class BestModel(Callback):
         score = t.row[t.cfg.monitor]
         if not is_better(score, t.s.best, t.cfg): t.s.bad += 1; return
         t.s.best, t.s.best_row, t.s.bad = score, t.row, 0
-        self.weights = {k: v.detach().clone() for k, v in t.model.state_dict().items()}
+        self.weights = {k: v.detach().clone() for k, v in t.eval_model.state_dict().items()}
         if t.run: t('before_save'); save_best(t)
     def after_fit(self):
         if self.weights is not None: self.t.model.load_state_dict(self.weights)
@@ -585,7 +603,8 @@ def snapshot(t:Trainer)->dict:
     "Everything a resumption of `t` needs: its `RunState`, the clocks and running sums, weights, optimiser, scaler, RNG."
     return dict(asdict(t.s), elapsed=t.elapsed(), seg_seconds=time.perf_counter() - t.seg_t0,
                 sums=[t.loss_sum.item(), t.correct.item(), t.n_seen], model=t.model.state_dict(),
-                opt=t.opt.state_dict(), scaler=t.scaler.state_dict(), rng=torch.get_rng_state())
+                opt=t.opt.state_dict(), scaler=t.scaler.state_dict(), rng=torch.get_rng_state(),
+                avg=t.avg.state_dict() if t.avg is not None else None)
 
 # %% ../nbs/02_train.ipynb #00f7d470
 class LastState(Callback):
@@ -617,6 +636,7 @@ def restore(t:Trainer, st:dict):
     "Put the snapshot `st` (from `load_state`) back into `t`."
     t.model.load_state_dict(st['model']); t.opt.load_state_dict(st['opt'])
     if st['scaler'] and t.scaler.is_enabled(): t.scaler.load_state_dict(st['scaler'])
+    if t.avg is not None: t.avg.load_state_dict(st['avg'])
     torch.set_rng_state(st['rng'])
     t.s = RunState(**{f.name: st[f.name] for f in fields(RunState)})
     t.zero_sums(st['sums']); t.start_clock(st['elapsed'], st['seg_seconds'])
