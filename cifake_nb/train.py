@@ -533,7 +533,9 @@ class BestModel(Callback):
         self.weights = {k: v.detach().clone() for k, v in t.eval_model.state_dict().items()}
         if t.run: t('before_save'); save_best(t)
     def after_fit(self):
-        if self.weights is not None: self.t.model.load_state_dict(self.weights)
+        if self.weights is None: return
+        self.t.model.load_state_dict(self.weights)
+        if self.t.avg is not None: self.t.avg.module.load_state_dict(self.weights)   # what `best.pt` is written from
 
 # %% ../nbs/02_train.ipynb #cd094b06
 class Threshold(Callback):
