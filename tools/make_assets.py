@@ -51,7 +51,10 @@ def gradcam_gallery(run: Path, data, out: Path, n: int = 16):
 def table(m: dict, run_name: str) -> str:
     rows = [(f'**cifake_nb**, {run_name}: full test split ({m["test"]["full"]["n"]:,} images)', m['test']['full']),
             (f'**cifake_nb**, {run_name}: test split without the {m["deduplication"]["removed"]} leaked/duplicate '
-             f'images ({m["test"]["deduplicated"]["n"]:,})', m['test']['deduplicated'])] + OTHERS
+             f'images ({m["test"]["deduplicated"]["n"]:,})', m['test']['deduplicated'])]
+    rows += [(f'**cifake_nb**, the same model with flip test-time augmentation: {k} test split', m['test'][f'{k}, flip TTA'])
+             for k in ('full', 'deduplicated') if f'{k}, flip TTA' in m['test']]
+    rows += OTHERS
     fmt = lambda v: f'{v:.4f}' if isinstance(v, float) and v < 1 else '—'
     lines = ['| detector | accuracy | precision | recall | F1 | ROC-AUC |', '|---|---|---|---|---|---|']
     lines += [f'| {name} | ' + ' | '.join(fmt(r.get(k)) for k in METRICS) + ' |' for name, r in rows]
