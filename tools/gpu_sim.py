@@ -10,7 +10,7 @@ that feeds a CPU tensor to a model on the GPU, or reads a GPU result with numpy,
 What it cannot show: speed, and numerics of GPU kernels (the arithmetic runs on the CPU in float32: autocast to
 float16 is disabled without a real GPU, while the gradient scaler runs).
 """
-import contextlib, re, sys, time
+import contextlib, copy, re, sys, time
 from pathlib import Path
 from unittest import mock
 import torch
@@ -34,6 +34,8 @@ class SimCUDATensor(torch.Tensor):
         if func is torch.Tensor.to and _device_type(args[1:], kwargs) == 'cpu':
             with torch._C.DisableTorchFunctionSubclass(): return _plain(func(_plain(args[0]), *args[1:], **kwargs))
         if func is torch.Tensor.__reduce_ex__: return _plain(args[0]).__reduce_ex__(*args[1:])   # saved as a CPU tensor
+        if func is torch.Tensor.__deepcopy__:                                  # a copy stays on the GPU
+            return _tag(copy.deepcopy(_plain(args[0]).detach(), *args[1:]).requires_grad_(args[0].requires_grad))
         if func not in _NO_DATA: _check_one_device(args, kwargs)
         with torch._C.DisableTorchFunctionSubclass(): out = func(*args, **kwargs)
         return _tag(out)
