@@ -24,7 +24,7 @@ from .transfer import own_fakes, transfer_study
 
 # %% ../nbs/07_cli.ipynb #8e1c7096
 _CLI_FIELDS = ('stem', 'pretrained', 'epochs', 'bs', 'lr', 'opt', 'wd', 'sched', 'patience', 'n_train', 'valid_frac',
-               'budget_minutes', 'robust_aug', 'shift', 'label_smoothing', 'ema', 'monitor', 'seed', 'threads', 'device', 'amp', 'compile', 'save_every')
+               'budget_minutes', 'robust_aug', 'shift', 'label_smoothing', 'mixup', 'ema', 'monitor', 'seed', 'threads', 'device', 'amp', 'compile', 'save_every')
 
 def train_parser()->argparse.ArgumentParser:
     "The options of `cifake_nb_train`."
@@ -43,6 +43,7 @@ def train_parser()->argparse.ArgumentParser:
     p.add_argument('--robust-aug', type=float, help='share of each batch JPEG re-compressed or blurred')
     p.add_argument('--shift', type=int, help='move each training image by up to this many pixels each way')
     p.add_argument('--label-smoothing', type=float, help='train towards targets this share of the way to 0.5')
+    p.add_argument('--mixup', type=float, help='mixup: blend each batch with a shuffled copy of itself by a weight drawn from Beta(MIXUP, MIXUP) (0: off)')
     p.add_argument('--ema', type=float, help='validate and keep a moving average of the weights over about this many epochs (0: off)')
     p.add_argument('--monitor', choices=MONITORS, help='what the best checkpoint follows: valid_loss or valid_acc')
     p.add_argument('--seed', type=int); p.add_argument('--threads', type=int); p.add_argument('--device')

@@ -6,12 +6,13 @@
 __all__ = ['OPTS', 'SCHEDS', 'MONITORS', 'AUG_LEVELS', 'PRESETS', 'STATE_KIND', 'RUN_FILES', 'RUNS_ENV', 'CKPT_ENV', 'DRIVE_RUNS',
            'TrainConfig', 'make_config', 'lr_factor', 'make_optimizer', 'robust_augment', 'random_shift',
            'make_augment', 'precise_bn', 'save_state', 'load_state', 'RunFolderError', 'RunFolder', 'TrainingDiverged',
-           'ResumeError', 'RunState', 'Callback', 'data_digests', 'Trainer', 'train_step', 'weight_average', 'validate',
-           'end_epoch', 'fit_loop', 'run_progress', 'Schedule', 'Clock', 'NanGuard', 'ValidEvery', 'is_better',
-           'save_best', 'BestModel', 'Threshold', 'HistoryCSV', 'TargetStop', 'EarlyStop', 'format_row', 'Progress',
-           'snapshot', 'LastState', 'check_resume', 'restore', 'default_callbacks', 'machine_settings', 'open_run',
-           'resume_run', 'Result', 'fit', 'plot_history', 'lr_find', 'mean_speed', 'tune', 'vs_first', 'bench_config',
-           'bench', 'bench_markdown', 'notebooks_dir', 'runs_dir', 'notebook_checkpoint', 'quick_model']
+           'ResumeError', 'RunState', 'Callback', 'data_digests', 'Trainer', 'mix_batch', 'train_step',
+           'weight_average', 'validate', 'end_epoch', 'fit_loop', 'run_progress', 'Schedule', 'Clock', 'NanGuard',
+           'ValidEvery', 'is_better', 'save_best', 'BestModel', 'Threshold', 'HistoryCSV', 'TargetStop', 'EarlyStop',
+           'format_row', 'Progress', 'snapshot', 'LastState', 'check_resume', 'restore', 'default_callbacks',
+           'machine_settings', 'open_run', 'resume_run', 'Result', 'fit', 'plot_history', 'lr_find', 'mean_speed',
+           'tune', 'vs_first', 'bench_config', 'bench', 'bench_markdown', 'notebooks_dir', 'runs_dir',
+           'notebook_checkpoint', 'quick_model']
 
 # %% ../nbs/02_train.ipynb #c65041c6
 import os, json, math, time, hashlib, itertools, shutil, tempfile, contextlib
@@ -58,6 +59,7 @@ class TrainConfig:
     aug_kinds:str='jpeg,blur'    # the degradations `robust_aug` draws from: jpeg, blur, noise, rescale
     shift:int=0                  # move each training image by up to this many pixels each way (edges reflected); 0: off
     label_smoothing:float=0.0    # train towards targets this share of the way to 0.5 (FAKE 1-s/2, REAL s/2); 0: off
+    mixup:float=0.0              # blend each batch with a shuffled copy of itself, targets alike, by a weight drawn from Beta(mixup, mixup); 0: off
     ema:float=0.0                # validate and keep a moving average of the weights over about this many epochs; 0: off
     valid_frac:float=0.1         # share of the train split held out for validation (used by `prepare_data`)
     n_train:int|None=None        # use a stratified subset of this many train-split images (before the validation split)
@@ -89,6 +91,7 @@ class TrainConfig:
         for name, ok, want in [('lr', self.lr > 0, 'positive'), ('wd', self.wd >= 0, 'zero or more'),
                                ('robust_aug', 0 <= self.robust_aug <= 1, 'a share in [0, 1]'),
                                ('label_smoothing', 0 <= self.label_smoothing < 1, 'in [0, 1)'), ('ema', self.ema >= 0, 'zero or more'),
+                               ('mixup', self.mixup >= 0, 'zero or more'),
                                ('shift', self.shift < 16, 'below 16 pixels'),
                                ('valid_frac', 0 < self.valid_frac < 1, 'in (0, 1)'), ('warmup', 0 <= self.warmup < 1, 'in [0, 1)'),
                                ('clip', self.clip is None or self.clip > 0, 'positive or None'),
@@ -381,8 +384,15 @@ class Trainer:
     def stopping(self)->bool: return self.s.stop_reason is not None or self.s.step >= self.s.total_steps
 
 # %% ../nbs/02_train.ipynb #3af2b74f
+def mix_batch(xb, yb, alpha:float, seed:int):
+    "Mixup: `xb` and `yb` blended with a shuffled copy of the batch by one weight drawn from Beta(`alpha`, `alpha`), the same for a `seed`."
+    rng = np.random.default_rng(seed)
+    lam, perm = float(rng.beta(alpha, alpha)), torch.from_numpy(rng.permutation(len(yb))).to(yb.device)
+    return xb * lam + xb[perm] * (1 - lam), yb * lam + yb[perm] * (1 - lam)
+
 def train_step(t:Trainer, xb, yb):
     "One optimiser step of `t` on a batch, with the 'after_loss' event between the loss and the backward pass."
+    if t.cfg.mixup: xb, yb = mix_batch(xb, yb, t.cfg.mixup, seed=(t.cfg.seed, t.s.step))   # resumes the same draws
     with autocast(t.device, t.amp): t.logits = t.step_model(xb)
     target = yb * (1 - t.cfg.label_smoothing) + t.cfg.label_smoothing / 2
     t.loss = F.binary_cross_entropy_with_logits(t.logits.float(), target)
