@@ -384,7 +384,7 @@ class Trainer:
     def stopping(self)->bool: return self.s.stop_reason is not None or self.s.step >= self.s.total_steps
 
 # %% ../nbs/02_train.ipynb #3af2b74f
-def mix_batch(xb, yb, alpha:float, seed:int):
+def mix_batch(xb, yb, alpha:float, seed:int|tuple):
     "Mixup: `xb` and `yb` blended with a shuffled copy of the batch by one weight drawn from Beta(`alpha`, `alpha`), the same for a `seed`."
     rng = np.random.default_rng(seed)
     lam, perm = float(rng.beta(alpha, alpha)), torch.from_numpy(rng.permutation(len(yb))).to(yb.device)
