@@ -85,12 +85,13 @@ def serve(root: Path):
     return srv, f'http://127.0.0.1:{srv.server_port}/'
 
 
-def browser():
+def browser(profile: Path):
+    "Headless Chromium with its profile in `profile` (the caller removes it)."
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
     opts = webdriver.ChromeOptions()
     for f in CHROME_FLAGS: opts.add_argument(f)
-    opts.add_argument(f'--user-data-dir={tempfile.mkdtemp(prefix="chromium-")}')
+    opts.add_argument(f'--user-data-dir={profile}')
     opts.binary_location = next(filter(None, map(shutil.which, ('chromium', 'chromium-browser', 'google-chrome'))), '/usr/bin/chromium')
     return webdriver.Chrome(service=Service(shutil.which('chromedriver') or '/usr/bin/chromedriver'), options=opts)
 
@@ -137,7 +138,8 @@ def main():
     check(f'preview built: {len(pages)} pages in {out}', len(pages) == len(list((REPO/'nbs').glob('*.ipynb'))), sorted(pages))
     api = api_entries()
     srv, base = serve(out)
-    drv = browser()
+    profile = Path(tempfile.mkdtemp(prefix='chromium-'))
+    drv = browser(profile)
     seen = {}
     try:
         for name, (h1, n_img) in pages.items():
@@ -171,6 +173,7 @@ def main():
         check(f'links: none broken within the site ({n_ext} links elsewhere not followed)', not broken, broken[:20])
     finally:
         drv.quit(); srv.shutdown()
+        shutil.rmtree(profile, ignore_errors=True)
         if not a.out: shutil.rmtree(out, ignore_errors=True)
     print(f'docs: {passed} passed, {len(failed)} failed', flush=True)
     sys.exit(1 if failed else 0)
