@@ -195,7 +195,9 @@ def pick_device(device=None # 'auto'/None, 'cpu', 'cuda', 'cuda:1', 'mps', or a 
 
 # %% ../nbs/01_model.ipynb #1b3ce508
 def cpu_has_bf16()->bool:
-    "Whether this CPU computes bfloat16 natively (AVX512-BF16 or AMX): there bf16 autocast speeds training up."
+    "Whether this CPU computes bfloat16 natively (AVX512-BF16 or AMX) and oneDNN may use it: there bf16 autocast speeds training up."
+    cap = (os.environ.get('ONEDNN_MAX_CPU_ISA') or os.environ.get('DNNL_MAX_CPU_ISA') or 'ALL').upper()
+    if cap not in ('ALL', 'DEFAULT') and not any(k in cap for k in ('BF16', 'AMX', 'FP16', 'AVX10')): return False
     probes = [getattr(torch.cpu, n, None) for n in ('_is_avx512_bf16_supported', '_is_amx_tile_supported')]
     return any(f() for f in probes if f is not None)
 

@@ -10,9 +10,9 @@ __all__ = ['OPTS', 'SCHEDS', 'MONITORS', 'AUG_LEVELS', 'PRESETS', 'STATE_KIND', 
            'weight_average', 'validate', 'end_epoch', 'fit_loop', 'run_progress', 'Schedule', 'Clock', 'NanGuard',
            'ValidEvery', 'is_better', 'save_best', 'BestModel', 'Threshold', 'HistoryCSV', 'TargetStop', 'EarlyStop',
            'format_row', 'Progress', 'snapshot', 'LastState', 'check_resume', 'restore', 'default_callbacks',
-           'machine_settings', 'open_run', 'resume_run', 'Result', 'fit', 'plot_history', 'lr_find', 'mean_speed',
-           'tune', 'vs_first', 'bench_config', 'bench', 'bench_markdown', 'notebooks_dir', 'runs_dir',
-           'notebook_checkpoint', 'quick_model']
+           'machine_settings', 'open_run', 'resume_run', 'Result', 'fit', 'plot_history', 'lr_sweep', 'lr_find',
+           'mean_speed', 'rank_trials', 'tune', 'vs_first', 'bench_config', 'bench', 'bench_markdown', 'notebooks_dir',
+           'runs_dir', 'notebook_checkpoint', 'quick_model']
 
 # %% ../nbs/02_train.ipynb #c65041c6
 import os, json, math, time, hashlib, itertools, shutil, tempfile, contextlib
@@ -759,6 +759,26 @@ def plot_history(history,          # `Result.history`, a history.csv as DataFram
     return fig
 
 # %% ../nbs/02_train.ipynb #f130e3a3
+def lr_sweep(loss_at,               # loss_at(lr): the training loss of one step at learning rate `lr`
+             start:float=1e-6, end:float=1.0, # the range of learning rates
+             steps:int=100,         # steps across the range
+             progress:bool=True)->pd.DataFrame:
+    "The range test's rule: rates rising exponentially; stop at a non-finite loss or once the smoothed loss passes 4x its lowest."
+    rows, avg, best = [], 0., math.inf
+    for i in tqdm(range(steps), desc='lr_find', disable=not progress, leave=False):
+        lr = start * (end / start) ** (i / max(steps - 1, 1))
+        loss = loss_at(lr)
+        if not math.isfinite(loss): break
+        avg = 0.9 * avg + 0.1 * loss
+        smooth = avg / (1 - 0.9 ** (i + 1))                   # bias-corrected moving average
+        rows.append(dict(lr=lr, loss=loss, smooth_loss=smooth))
+        best = min(best, smooth)
+        if smooth > 4 * best and i > 5: break
+    df = pd.DataFrame(rows, columns=['lr', 'loss', 'smooth_loss'])
+    df.attrs['suggestion'] = float(df.lr[df.smooth_loss.idxmin()] / 10) if len(df) else None
+    return df
+
+# %% ../nbs/02_train.ipynb #c75291a8
 def lr_find(cfg:TrainConfig,        # model, optimiser, batch size, seed and device to test with
             train_ds:ImageSet,      # training images
             start:float=1e-6, end:float=1.0, # the range of learning rates
@@ -767,24 +787,26 @@ def lr_find(cfg:TrainConfig,        # model, optimiser, batch size, seed and dev
     "Learning-rate range test: lr, loss and smoothed loss per step; `attrs['suggestion']` is a good peak lr."
     t = Trainer(TrainConfig(**asdict(cfg)).check(), train_ds, train_ds)
     stream = itertools.chain.from_iterable(t.batches.epoch_batches(e) for e in itertools.count())
-    rows, avg, best = [], 0., math.inf
-    for i, (xb, yb) in zip(tqdm(range(steps), desc='lr_find', disable=not progress, leave=False), stream):
-        for g in t.opt.param_groups: g['lr'] = start * (end / start) ** (i / max(steps - 1, 1))
-        train_step(t, xb, yb)
-        if not torch.isfinite(t.loss): break
-        avg = 0.9 * avg + 0.1 * t.loss.item(); smooth = avg / (1 - 0.9 ** (i + 1))
-        rows.append(dict(lr=t.opt.param_groups[0]['lr'], loss=t.loss.item(), smooth_loss=smooth))
-        best = min(best, smooth)
-        if smooth > 4 * best and i > 5: break
-    df = pd.DataFrame(rows)
-    df.attrs['suggestion'] = float(df.lr[df.smooth_loss.idxmin()] / 10) if len(df) else None
-    return df
+    def loss_at(lr):
+        for g in t.opt.param_groups: g['lr'] = lr
+        train_step(t, *next(stream))
+        return t.loss.item()
+    return lr_sweep(loss_at, start, end, steps, progress)
 
 # %% ../nbs/02_train.ipynb #96c0a5d1
 def mean_speed(history:pd.DataFrame, bs:int)->float:
     "Training images/s over a whole run: images trained divided by the seconds spent training them."
     images = history.step.diff().fillna(history.step) * bs
     return round(images.sum() / (images / history['images/s']).sum(), 1)
+
+# %% ../nbs/02_train.ipynb #bbe5d28b
+def rank_trials(rows:list,      # one dict per trial, with the `monitor` column and 'seconds'
+                monitor:str,    # 'valid_acc' (higher is better) or 'valid_loss' (lower is better)
+               )->pd.DataFrame:
+    "The trials best first: by `monitor`, then the faster of equal ones first."
+    if monitor not in MONITORS: raise ValueError(f"monitor must be one of {MONITORS}, got {monitor!r}")
+    df = pd.DataFrame(rows)
+    return df.sort_values([monitor, 'seconds'], ascending=[monitor == 'valid_loss', True], kind='stable').reset_index(drop=True)
 
 # %% ../nbs/02_train.ipynb #c05253bf
 def tune(grid:dict,                  # {field: [values]} of `TrainConfig`, e.g. {'lr': [1e-3, 3e-3], 'bs': [64, 256]}
@@ -793,7 +815,7 @@ def tune(grid:dict,                  # {field: [values]} of `TrainConfig`, e.g. 
          progress:bool=True,         # print one line per trial
          **overrides                 # more fields to set on `base`, e.g. epochs=2
         )->pd.DataFrame:
-    "One short run per combination of `grid`; the results best first, the chosen config in `attrs['config']`."
+    "One short run per combination of `grid`; the results best first (`rank_trials`), the chosen config in `attrs['config']`."
     base = replace(base or make_config('auto'), save_every=0, **overrides).check()
     keys, rows = list(grid), []
     for combo in itertools.product(*grid.values()):
@@ -804,8 +826,7 @@ def tune(grid:dict,                  # {field: [values]} of `TrainConfig`, e.g. 
                      'best epoch': r.best['epoch'], 'images/s': mean_speed(r.history, min(cfg.bs, len(train_ds))),
                      'seconds': r.history.time.iloc[-1], 'stopped': r.stop_reason})
         if progress: print(format_row(rows[-1]))
-    asc = base.monitor == 'valid_loss'
-    df = pd.DataFrame(rows).sort_values([base.monitor, 'seconds'], ascending=[asc, True]).reset_index(drop=True)
+    df = rank_trials(rows, base.monitor)
     df.attrs['config'] = asdict(replace(base, **{k: df[k].iloc[0].item() if hasattr(df[k].iloc[0], 'item') else df[k].iloc[0] for k in keys}))
     return df
 
