@@ -4,26 +4,17 @@
 
 # %% auto #0
 __all__ = ['REAL', 'FAKE', 'LABELS', 'CLASSES', 'SPLITS', 'IMG_SIZE', 'MEAN', 'STD', 'KAGGLE_HANDLE', 'DATA_ENV', 'CACHE_ENV',
-           'IMG_EXTS', 'DEMO_MARKER', 'ZIP_LIMITS', 'SIZE_POLICIES', 'SMALL_FILE', 'CHUNK_BYTES', 'CACHE_FORMAT',
-           'TRANSFORMS', 'DataError', 'DiskFullError', 'atomic_write', 'write_text', 'markdown_table',
-           'class_from_name', 'cifake_name', 'demo_images', 'save_jpeg', 'make_demo_data', 'is_demo', 'cache_dir',
-           'find_root', 'download_kaggle', 'check_zip', 'extract_zip', 'get_cifake', 'reduce_image', 'pixel_hashes',
-           'decode_files', 'ImageSet', 'list_split', 'split_fingerprint', 'load_split', 'stratified_subset',
-           'train_valid_split', 'prepare_data', 'data_digest', 'source_of', 'load_image_folder', 'with_generator',
-           'combine', 'balance_generators', 'Audit', 'audit', 'drop_duplicates', 'jpeg_roundtrip', 'gaussian_blur',
-           'add_noise', 'rescale_roundtrip', 'Batches', 'show_batch', 'bench_loading']
+           'IMG_EXTS', 'DEMO_MARKER', 'ZIP_LIMITS', 'DataError', 'DiskFullError', 'atomic_write', 'write_text',
+           'markdown_table', 'class_from_name', 'cifake_name', 'demo_images', 'save_jpeg', 'make_demo_data', 'is_demo',
+           'cache_dir', 'find_root', 'download_kaggle', 'check_zip', 'extract_zip', 'get_cifake']
 
 # %% ../nbs/00_data.ipynb #d1f072e4
-import os, io, re, sys, json, math, stat, time, errno, shutil, hashlib, zipfile, tempfile, warnings, contextlib
+import os, re, json, stat, errno, shutil, hashlib, zipfile, tempfile
 from pathlib import Path
-from dataclasses import dataclass, field, replace
-from collections import Counter
-import numpy as np
 import pandas as pd
 import torch
 import torch.nn.functional as F
-from torchvision.io import decode_jpeg, encode_jpeg, ImageReadMode
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image
 from tqdm.auto import tqdm
 
 # %% ../nbs/00_data.ipynb #2a2924d5
@@ -46,7 +37,8 @@ class DataError(ValueError):
 # %% ../nbs/00_data.ipynb #4716fd7b
 def _new_file_mode()->int:
     "The permissions a new file gets under this process's umask."
-    mask = os.umask(0); os.umask(mask)
+    mask = os.umask(0)
+    os.umask(mask)
     return 0o666 & ~mask
 
 # %% ../nbs/00_data.ipynb #6c866ed3
@@ -64,14 +56,17 @@ def atomic_write(path,          # the destination; its folder is created if need
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp')
     try:
         with os.fdopen(fd, 'wb') as f:
-            write(f); f.flush(); os.fsync(f.fileno())
+            write(f)
+            f.flush()
+            os.fsync(f.fileno())
         os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException as e:
         Path(tmp).unlink(missing_ok=True)
-        if getattr(e, 'errno', None) == errno.ENOSPC or 'file write failed' in str(e):   # the latter: torch.save's wording
-            raise DiskFullError(errno.ENOSPC, f"disk full while writing {path}; nothing earlier was touched (the file it "
-                                              f"was to replace is as it was): free some space and run again") from None
+        if getattr(e, 'errno', None) == errno.ENOSPC or 'file write failed' in str(e):  # the 2nd: torch.save's wording
+            raise DiskFullError(errno.ENOSPC,
+                                f"disk full while writing {path}; nothing earlier was touched (the file it "
+                                f"was to replace is as it was): free some space and run again") from None
         raise
     return path
 
@@ -192,8 +187,10 @@ def make_demo_data(dest:Path|str, # folder to create; it gets train/ and test/, 
     params = dict(n_train=n_train, n_test=n_test, seed=seed)
     marker = dest/DEMO_MARKER
     def complete():
-        try: return json.loads(marker.read_text().splitlines()[-1]) == params
-        except (OSError, ValueError, IndexError): return False              # missing or damaged: make it again
+        try:
+            return json.loads(marker.read_text().splitlines()[-1]) == params
+        except (OSError, ValueError, IndexError):
+            return False              # missing or damaged: make it again
     if complete(): return dest
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(dir=dest.parent, prefix=f'.{dest.name}-'))   # built aside, then renamed
@@ -202,10 +199,14 @@ def make_demo_data(dest:Path|str, # folder to create; it gets train/ and test/, 
             folder = tmp/split/LABELS[label]
             folder.mkdir(parents=True)
             imgs, cls = demo_images(n, label, seed=seed * 10 + i)
-            for j, (img, k) in enumerate(zip(imgs, cls.tolist())): save_jpeg(img, folder/cifake_name(j // 10 + 1, k))
-    (tmp/DEMO_MARKER).write_text('Synthetic demo stand-in made by cifake_nb.data.make_demo_data. NOT CIFAKE.\n' + json.dumps(params))
-    if dest.exists() and not complete(): shutil.rmtree(dest)                # an older demo with other parameters
-    try: tmp.rename(dest)
+            for j, (img, k) in enumerate(zip(imgs, cls.tolist())):
+                save_jpeg(img, folder/cifake_name(j // 10 + 1, k))
+    (tmp/DEMO_MARKER).write_text('Synthetic demo stand-in made by cifake_nb.data.make_demo_data. NOT CIFAKE.\n'
+                                 + json.dumps(params))
+    if dest.exists() and not complete():
+        shutil.rmtree(dest)                # an older demo with other parameters
+    try:
+        tmp.rename(dest)
     except OSError:                                                            # another process finished first
         shutil.rmtree(tmp, ignore_errors=True)
         if not complete(): raise
@@ -236,7 +237,8 @@ def find_root(path:Path|str)->Path:
 def download_kaggle(handle:str=KAGGLE_HANDLE)->Path:
     "Download CIFAKE with kagglehub (or take its cached copy) and return the folder."
     import kagglehub
-    try: return Path(kagglehub.dataset_download(handle))
+    try:
+        return Path(kagglehub.dataset_download(handle))
     except Exception as e:
         raise DataError(f"Could not get CIFAKE from Kaggle ({type(e).__name__}: {e}). Kaggle may be unreachable "
                         f"from here. Other sources: a folder in Kaggle's layout or a zip of it "
@@ -249,12 +251,17 @@ def check_zip(z:zipfile.ZipFile, name:str, dest:Path, limits:dict=ZIP_LIMITS):
     "Raise `DataError` when the zip's table of contents goes past `limits` or the free space at `dest`."
     infos = z.infolist()
     total = sum(i.file_size for i in infos)
-    if len(infos) > limits['members']: raise DataError(f"{name} has {len(infos):,} members, more than the {limits['members']:,} allowed: refused")
-    if total > limits['total_bytes']: raise DataError(f"{name} would unpack to {total / 2**30:.1f} GiB, more than the {limits['total_bytes'] / 2**30:.0f} GiB allowed: refused")
-    if bomb := next((i for i in infos if i.file_size > limits['ratio'] * max(i.compress_size, 1) and i.file_size > 1 << 20), None):
-        raise DataError(f"{name}: member {bomb.filename} unpacks to {bomb.file_size / bomb.compress_size:,.0f} times its "
-                        f"compressed size (a zip bomb?): refused")
-    if total > (free := shutil.disk_usage(dest).free): raise DataError(f"{name} needs {total / 2**30:.2f} GiB and {dest} has {free / 2**30:.2f} GiB free")
+    if len(infos) > limits['members']:
+        raise DataError(f"{name} has {len(infos):,} members, more than the {limits['members']:,} allowed: refused")
+    if total > limits['total_bytes']:
+        raise DataError(f"{name} would unpack to {total / 2**30:.1f} GiB, "
+                        f"more than the {limits['total_bytes'] / 2**30:.0f} GiB allowed: refused")
+    if bomb := next((i for i in infos if i.file_size > limits['ratio'] * max(i.compress_size, 1)
+                     and i.file_size > 1 << 20), None):
+        raise DataError(f"{name}: member {bomb.filename} unpacks to {bomb.file_size / bomb.compress_size:,.0f} "
+                        f"times its compressed size (a zip bomb?): refused")
+    if total > (free := shutil.disk_usage(dest).free):
+        raise DataError(f"{name} needs {total / 2**30:.2f} GiB and {dest} has {free / 2**30:.2f} GiB free")
 
 # %% ../nbs/00_data.ipynb #9f6582ea
 def extract_zip(path:Path)->Path:
@@ -268,16 +275,19 @@ def extract_zip(path:Path)->Path:
     try:
         with zipfile.ZipFile(path) as z:
             check_zip(z, path.name, dest.parent)
-            for m in tqdm(z.infolist(), desc=f'unzip {path.name}', leave=False, mininterval=1): z.extract(m, tmp)
+            for m in tqdm(z.infolist(), desc=f'unzip {path.name}', leave=False, mininterval=1):
+                z.extract(m, tmp)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, DataError) as e:
         shutil.rmtree(tmp, ignore_errors=True)
         if isinstance(e, DataError): raise
-        raise DataError(f"could not unpack {path} ({type(e).__name__}: {e}); nothing was kept. "
-                        f"{'Free some disk space or set CIFAKE_NB_CACHE to a larger disk.' if getattr(e, 'errno', None) == 28 else 'Copy the zip again.'}") from None
+        todo = ('Free some disk space or set CIFAKE_NB_CACHE to a larger disk.' if getattr(e, 'errno', None) == 28
+                else 'Copy the zip again.')
+        raise DataError(f"could not unpack {path} ({type(e).__name__}: {e}); nothing was kept. {todo}") from None
     (tmp/'.complete').touch()
     tmp.replace(dest)
     for old in dest.parent.glob(f'{path.stem}-{key}-*'):
-        if old != dest: shutil.rmtree(old, ignore_errors=True)      # the same zip, as it was before it changed
+        if old != dest:
+            shutil.rmtree(old, ignore_errors=True)      # the same zip, as it was before it changed
     return dest
 
 # %% ../nbs/00_data.ipynb #65033905
@@ -285,7 +295,8 @@ def get_cifake(source:str|Path|None=None, # 'kaggle', 'demo', a folder or a zip;
               )->Path:
     "Root folder of CIFAKE (holding train/ and test/) from `source`."
     if source is not None and not str(source).strip():
-        raise DataError(f"an empty data source: give 'kaggle', 'demo', a folder or a zip (or leave it out for ${DATA_ENV}, else 'kaggle')")
+        raise DataError(f"an empty data source: give 'kaggle', 'demo', a folder or a zip "
+                        f"(or leave it out for ${DATA_ENV}, else 'kaggle')")
     source = str(source or os.environ.get(DATA_ENV) or 'kaggle')
     if source == 'kaggle': return find_root(download_kaggle())
     if source == 'demo': return make_demo_data(cache_dir()/'demo')
@@ -294,707 +305,3 @@ def get_cifake(source:str|Path|None=None, # 'kaggle', 'demo', a folder or a zip;
     if p.is_file() and zipfile.is_zipfile(p): return find_root(extract_zip(p))
     raise DataError(f"CIFAKE source {source!r} is not 'kaggle', 'demo', an existing folder or a zip file. "
                     f"Set {DATA_ENV} or pass one of those.")
-
-# %% ../nbs/00_data.ipynb #8ae4040e
-SIZE_POLICIES = ('resize', 'skip', 'error')
-
-def reduce_image(im:Image.Image, # any size and mode
-                 size:int=IMG_SIZE)->torch.Tensor:
-    "8-bit RGB uint8 tensor (3,size,size): alpha on white, centre-cropped square, area-reduced to `size`."
-    if im.mode in ('I;16', 'I;16B', 'I;16L', 'I', 'F'):            # 16/32-bit integer or float grayscale: scale to 8 bits
-        a = np.asarray(im, dtype=np.float64)
-        if not np.isfinite(a).all(): raise ValueError('the image holds NaN or infinite values')
-        top = 1.0 if im.mode == 'F' and a.max() <= 1 else max(a.max(), 1)   # floats in [0,1] stay in [0,1]
-        im = Image.fromarray((a.clip(0) * (255 / top)).round().astype(np.uint8))
-    if im.mode in ('RGBA', 'LA', 'PA') or (im.mode == 'P' and 'transparency' in im.info):
-        im = im.convert('RGBA'); bg = Image.new('RGBA', im.size, (255, 255, 255, 255))
-        im = Image.alpha_composite(bg, im)
-    im = im.convert('RGB')
-    w, h = im.size
-    if (w, h) != (size, size):
-        s = min(w, h); l, t = (w - s) // 2, (h - s) // 2
-        im = im.resize((size, size), Image.Resampling.BOX, box=(l, t, l + s, t + s))
-    return torch.from_numpy(np.asarray(im).copy()).permute(2, 0, 1).contiguous()
-
-# %% ../nbs/00_data.ipynb #934afb59
-SMALL_FILE, CHUNK_BYTES = 1 << 20, 64 << 20    # files read whole into memory; file contents held at once
-
-def _file_size(path)->tuple:
-    "(size in bytes, None) for a regular file, or (None, why it cannot be read as an image file)."
-    try: st = os.stat(path)
-    except OSError as e: return None, f'cannot read the file ({e.strerror or type(e).__name__})'
-    if not stat.S_ISREG(st.st_mode): return None, 'not a regular file (a folder, FIFO, device or socket): refused'
-    return st.st_size, None
-
-# %% ../nbs/00_data.ipynb #117ecc65
-def _read(path)->bytes:
-    "The bytes of the file at `path`."
-    with open(path, 'rb') as f: return f.read()
-
-def _hash(b:bytes)->int:
-    "A 64-bit content hash (blake2b) of `b`, as a signed integer."
-    return int.from_bytes(hashlib.blake2b(b, digest_size=8).digest(), 'little', signed=True)
-
-def _hash_file(path, block:int=1 << 20)->int:
-    "`_hash` of a file's contents, read in blocks."
-    h = hashlib.blake2b(digest_size=8)
-    with open(path, 'rb') as f:
-        while b := f.read(block): h.update(b)
-    return int.from_bytes(h.digest(), 'little', signed=True)
-
-# %% ../nbs/00_data.ipynb #8d557f2d
-def pixel_hashes(x:torch.Tensor)->torch.Tensor:
-    "A 64-bit hash of each image's pixels (uint8 (N,3,H,W)), as int64."
-    return torch.tensor([_hash(img.numpy().tobytes()) for img in x.contiguous()], dtype=torch.int64)
-
-# %% ../nbs/00_data.ipynb #be4b58a5
-_SOF = {0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF}
-
-def _jpeg_size(b:bytes)->tuple|None:
-    "(width, height) from a JPEG's start-of-frame segment, or None when `b` is not a JPEG or has none."
-    if b[:2] != b'\xff\xd8': return None
-    i = 2
-    while i + 9 <= len(b) and b[i] == 0xFF:
-        marker, seg = b[i + 1], int.from_bytes(b[i + 2:i + 4], 'big')
-        if marker in _SOF: return int.from_bytes(b[i + 7:i + 9], 'big'), int.from_bytes(b[i + 5:i + 7], 'big')
-        i += 2 + seg
-    return None
-
-def _is_clean_jpeg(b:bytes)->bool:
-    "A 32x32 JPEG that ends with its end-of-image marker and has no EXIF segment: the batched decoder's kind."
-    return _jpeg_size(b) == (IMG_SIZE, IMG_SIZE) and b.rstrip(b'\x00')[-2:] == b'\xff\xd9' and b'Exif\x00\x00' not in b[:65536]
-
-# %% ../nbs/00_data.ipynb #c24883de
-def _open_checked(src):
-    "A PIL image opened (header only) from bytes or a path; a ValueError for one above the decompression-bomb limit."
-    im = Image.open(io.BytesIO(src) if isinstance(src, bytes) else src)
-    w, h = im.size
-    if Image.MAX_IMAGE_PIXELS and w * h > Image.MAX_IMAGE_PIXELS:
-        im.close()
-        raise ValueError(f'{w}x{h} pixels, above the decompression-bomb limit of {Image.MAX_IMAGE_PIXELS:,} pixels '
-                         f'(PIL.Image.MAX_IMAGE_PIXELS): refused without decoding')
-    if im.format == 'JPEG' and min(w, h) >= 2 * IMG_SIZE: im.draft('RGB', (IMG_SIZE * w // min(w, h), IMG_SIZE * h // min(w, h)))
-    return im
-
-# %% ../nbs/00_data.ipynb #0e972625
-def _decode_pil(src, on_size:str)->tuple:
-    "Careful decode of one file (bytes or path): (uint8 tensor or None, problem or None, resized?)."
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter('error', Image.DecompressionBombWarning)
-            with _open_checked(src) as im:
-                size = im.size
-                if size != (IMG_SIZE, IMG_SIZE) and on_size != 'resize':
-                    return None, f'size {size[0]}x{size[1]}, not {IMG_SIZE}x{IMG_SIZE}', False
-                im.load()
-                return reduce_image(ImageOps.exif_transpose(im)), None, size != (IMG_SIZE, IMG_SIZE)
-    except UnidentifiedImageError:                      # its message names an in-memory buffer: say it plainly
-        return None, 'not a readable image (no image format PIL can open)', False
-    except (ValueError, Image.DecompressionBombError, Image.DecompressionBombWarning) as e:
-        return None, f'refused: {e}', False
-    except Exception as e:
-        head = src[:2] if isinstance(src, bytes) else _read_head(src)
-        kind = 'truncated or corrupt image' if head == b'\xff\xd8' else 'not a readable image'
-        return None, f'{kind} ({type(e).__name__}: {e})', False
-
-def _read_head(path, n:int=2)->bytes:
-    "The first `n` bytes of a file (empty when it cannot be read)."
-    try:
-        with open(path, 'rb') as f: return f.read(n)
-    except OSError: return b''
-
-# %% ../nbs/00_data.ipynb #bd4980db
-@contextlib.contextmanager
-def _stderr_lines():
-    "Capture what C libraries write to file descriptor 2 (libjpeg's warnings) into a list, filled on exit."
-    lines, saved = [], os.dup(2)
-    sys.stderr.flush()
-    with tempfile.TemporaryFile() as f:
-        os.dup2(f.fileno(), 2)
-        try: yield lines
-        finally:
-            os.dup2(saved, 2); os.close(saved)
-            f.seek(0); lines += f.read().decode(errors='replace').splitlines()
-
-# %% ../nbs/00_data.ipynb #d6227fe6
-def _decode_one_jpeg(b:bytes)->tuple:
-    "(RGB tensor or None, libjpeg's complaint or None) for one JPEG."
-    with _stderr_lines() as lines:
-        try: t = decode_jpeg(torch.frombuffer(bytearray(b), dtype=torch.uint8), mode=ImageReadMode.RGB)
-        except RuntimeError as e: t, lines = None, [str(e).splitlines()[0].split(', ')[-1]]   # drop the C++ source location
-    return (None, lines[-1]) if lines else (t, None) if t is not None else (None, 'not decodable')
-
-def _decode_jpeg_batch(blobs:list)->list:
-    "Batched decode of clean JPEG bytes: (RGB tensor or None, libjpeg's complaint or None) per blob."
-    if not blobs: return []
-    with _stderr_lines() as lines:
-        try: out = decode_jpeg([torch.frombuffer(bytearray(b), dtype=torch.uint8) for b in blobs], mode=ImageReadMode.RGB)
-        except RuntimeError: out = None
-    if out is None or lines: return [_decode_one_jpeg(b) for b in blobs]   # find which ones
-    return [(t, None) for t in out]
-
-# %% ../nbs/00_data.ipynb #95cdcb77
-def _decode_chunk(blobs:dict, on_size:str)->dict:
-    "{index: (tensor or None, problem or None, resized?, hash)} for the small files `blobs` ({index: bytes}) of a chunk."
-    clean = [i for i, b in blobs.items() if _is_clean_jpeg(b)]
-    fast = dict(zip(clean, _decode_jpeg_batch([blobs[i] for i in clean])))
-    out = {}
-    for i, b in blobs.items():
-        t, why = fast.get(i, (None, None))
-        if why: out[i] = None, f'truncated or corrupt JPEG (libjpeg: {why})', False, None; continue
-        if t is None: t, why, resized = _decode_pil(b, on_size)
-        else: resized = False
-        out[i] = t, why, resized, _hash(b)
-    return out
-
-# %% ../nbs/00_data.ipynb #f94e2fe7
-def _decode_big(path, on_size:str)->tuple:
-    "(tensor or None, problem or None, resized?, hash) of one large file, decoded from disk."
-    t, why, resized = _decode_pil(path, on_size)
-    return t, why, resized, (_hash_file(path) if t is not None else None)
-
-# %% ../nbs/00_data.ipynb #e65fc4bb
-def decode_files(paths:list, # image files
-                 on_size:str='resize', # what to do with an image that is not 32x32: 'resize', 'skip' or 'error'
-                 chunk:int=4096, # small files per batched decode (and at most CHUNK_BYTES of them)
-                 progress:bool=True, # show a progress bar
-                )->tuple:
-    "Decode files to uint8 (N,3,32,32): (images of the good files, their indices, hashes, problems, which were reduced)."
-    if on_size not in SIZE_POLICIES: raise ValueError(f'on_size must be one of {SIZE_POLICIES}, not {on_size!r}')
-    results, blobs, held = {}, {}, 0
-    bar = tqdm(total=len(paths), desc='decode', unit='img', disable=not progress, mininterval=1, leave=False)
-    for i, p in enumerate(paths):
-        size, why = _file_size(p)
-        if why is None and size > SMALL_FILE: results[i] = _decode_big(p, on_size)
-        elif why is None:
-            try: blobs[i] = _read(p); held += size
-            except OSError as e: why = f'cannot read the file ({e.strerror or type(e).__name__})'
-        if why: results[i] = None, why, False, None
-        if len(blobs) >= chunk or held >= CHUNK_BYTES or i == len(paths) - 1:
-            results |= _decode_chunk(blobs, on_size); bar.update(len(blobs)); blobs, held = {}, 0
-    bar.close()
-    return _collect(paths, results, on_size)
-
-# %% ../nbs/00_data.ipynb #4709b5ab
-def _collect(paths:list, results:dict, on_size:str)->tuple:
-    "The outputs of `decode_files` from {index: (tensor, problem, resized?, hash)}, in the files' order."
-    keep = [i for i in sorted(results) if results[i][0] is not None]
-    problems = [(str(paths[i]), results[i][1]) for i in sorted(results) if results[i][0] is None]
-    if on_size == 'error' and (big := next((p for p in problems if p[1].startswith('size')), None)):
-        raise DataError(f'{big[0]}: {big[1]}. Use on_size="resize" or "skip".')
-    x = torch.stack([results[i][0] for i in keep]) if keep else torch.empty(0, 3, IMG_SIZE, IMG_SIZE, dtype=torch.uint8)
-    return x, keep, torch.tensor([results[i][3] for i in keep], dtype=torch.int64), problems, [bool(results[i][2]) for i in keep]
-
-# %% ../nbs/00_data.ipynb #6164c61f
-@dataclass
-class ImageSet:
-    "Images of one split as aligned tensors: uint8 x (N,3,32,32), labels y (FAKE=1), classes, names, hashes."
-    x: torch.Tensor
-    y: torch.Tensor
-    cls: torch.Tensor
-    names: list
-    hashes: torch.Tensor
-    root: str = ''
-    split: str = ''
-    fingerprint: str = ''
-    problems: list = field(default_factory=list)   # (file, reason) for every skipped file
-    gen: list|None = None                           # the generator of each image ('REAL' for a real one); None: unknown
-
-    def __len__(self): return len(self.y)
-    @property
-    def generators(self)->list:
-        "The generator of each image: `gen` when known, else 'REAL' or 'FAKE' from its label."
-        return self.gen if self.gen is not None else [LABELS[v] for v in self.y.tolist()]
-    def __repr__(self):
-        n_fake = int(self.y.sum())
-        return f'ImageSet({self.split or "?"}: {len(self)} images, {len(self) - n_fake} REAL / {n_fake} FAKE, {len(self.problems)} skipped)'
-
-    def subset(self, idx)->'ImageSet':
-        "The images at `idx` (indices or a boolean mask), everything kept aligned."
-        idx = torch.as_tensor(idx)
-        if idx.dtype == torch.bool: idx = idx.nonzero().flatten()
-        return ImageSet(self.x[idx], self.y[idx], self.cls[idx], [self.names[i] for i in idx.tolist()],
-                        self.hashes[idx], self.root, self.split, self.fingerprint, self.problems,
-                        None if self.gen is None else [self.gen[i] for i in idx.tolist()])
-
-    def counts(self)->pd.DataFrame:
-        "Images per class (rows) and label (columns)."
-        df = pd.DataFrame({'label': [LABELS[i] for i in self.y.tolist()],
-                           'class': [CLASSES[c] if c >= 0 else '?' for c in self.cls.tolist()]})
-        return pd.crosstab(df['class'], df['label']).reindex(columns=list(LABELS), fill_value=0)
-
-# %% ../nbs/00_data.ipynb #389eab68
-def _entries(d:Path)->list:
-    "The paths of the visible entries of folder `d` that are not folders, sorted."
-    out = []
-    for e in os.scandir(d):
-        if e.name.startswith('.'): continue
-        try:
-            if e.is_dir(): continue
-        except OSError: pass                               # a link that loops: listed, and reported by the decoder
-        out.append(os.path.join(d, e.name))
-    return sorted(out)
-
-# %% ../nbs/00_data.ipynb #fba41a4d
-def list_split(root:Path|str, split:str)->tuple:
-    "Image files of `split` under `root` and their labels, sorted; raises `DataError` for a missing/empty folder."
-    root = Path(root)
-    if not (root/split).is_dir():
-        raise DataError(f"No '{split}' split in {root}: CIFAKE has train/ and test/, each with REAL/ and FAKE/. "
-                        f"Check the path, or use get_cifake() to fetch the dataset.")
-    files, labels = [], []
-    for label in (REAL, FAKE):
-        d = root/split/LABELS[label]
-        if not d.is_dir(): raise DataError(f"Missing folder {d}: each split needs REAL/ and FAKE/ sub-folders.")
-        fs = _entries(d)
-        if not fs: raise DataError(f"Folder {d} holds no files: the {LABELS[label]} images of '{split}' are missing.")
-        files += fs; labels += [label] * len(fs)
-    return files, labels
-
-# %% ../nbs/00_data.ipynb #d21caafc
-def split_fingerprint(files:list, on_size:str='resize')->str:
-    "Hash of names, sizes and modification times of `files`: changes whenever a file does."
-    h = hashlib.sha1(on_size.encode())
-    for f in files:
-        try: st = os.stat(f); facts = f'\0{st.st_size}\0{st.st_mtime_ns}\n'
-        except OSError as e: facts = f'\0{e.errno}\n'
-        h.update(os.fsencode(f) + facts.encode())
-    return h.hexdigest()[:16]
-
-# %% ../nbs/00_data.ipynb #2599075e
-CACHE_FORMAT = 2
-
-def _cache_path(root:Path, split:str, fp:str)->Path:
-    "The decoded-cache file of `split` of `root` (resolved, so that any spelling of a path finds the same entry)."
-    key = hashlib.sha1(os.fsencode(str(root.resolve()))).hexdigest()[:10]
-    return cache_dir()/'decoded'/f'v{CACHE_FORMAT}-{split}-{key}-{fp}.pt'
-
-# %% ../nbs/00_data.ipynb #67922f06
-def _valid_cache(d)->bool:
-    "Whether `d`, read from a cache file, has the structure of a decoded split."
-    try:
-        n = len(d['y'])
-        return (d['x'].dtype == torch.uint8 and tuple(d['x'].shape) == (n, 3, IMG_SIZE, IMG_SIZE)
-                and len(d['cls']) == len(d['hashes']) == len(d['names']) == n and isinstance(d['problems'], list))
-    except (TypeError, KeyError, AttributeError): return False
-
-# %% ../nbs/00_data.ipynb #1978c2fa
-def _read_cache(path:Path):
-    "The decoded split in the cache file `path`, or None when there is none, or none that can be used."
-    if not path.exists(): return None
-    try: d = torch.load(path, weights_only=True)
-    except Exception: return None                  # unreadable or not ours: decode again
-    return d if _valid_cache(d) else None
-
-# %% ../nbs/00_data.ipynb #37fb82b3
-def _write_cache(path:Path, d:dict):
-    "Write a decoded split to the cache and remove the older entries of the same root and split; a failure only warns."
-    try:
-        atomic_write(path, lambda f: torch.save(d, f))
-        for old in path.parent.glob('*.pt'):                                   # older entries, and other cache formats
-            if old != path and (old.name.startswith(path.name.rsplit('-', 1)[0] + '-') or not old.name.startswith(f'v{CACHE_FORMAT}-')):
-                old.unlink(missing_ok=True)
-    except OSError as e:
-        print(f'note: the decoded images could not be cached in {path.parent} ({e.strerror or e}); the next load decodes them again')
-
-# %% ../nbs/00_data.ipynb #8e331901
-def load_split(root:Path|str, # dataset root (from get_cifake)
-               split:str='train', # 'train' or 'test'
-               on_size:str='resize', # policy for images that are not 32x32: 'resize', 'skip' or 'error'
-               cache:bool=True, # keep the decoded tensors on disk (cache_dir()) for the next load
-               progress:bool=True, # show a progress bar while decoding
-              )->ImageSet:
-    "Decode every image of `split` into an `ImageSet`, from the on-disk cache when the files are unchanged."
-    root = Path(root)
-    files, labels = list_split(root, split)
-    fp = split_fingerprint(files, on_size)
-    cpath = _cache_path(root, split, fp) if cache else None
-    if cache and (d := _read_cache(cpath)) is not None: return ImageSet(**d, root=str(root), split=split, fingerprint=fp)
-    x, keep, hashes, problems, n_resized = decode_files(files, on_size=on_size, progress=progress)
-    n = len(str(root)) + 1
-    rel = [files[i][n:] for i in keep]                     # names relative to the root
-    d = dict(x=x, y=torch.tensor([labels[i] for i in keep], dtype=torch.int64),
-             cls=torch.tensor([class_from_name(n) for n in rel], dtype=torch.int64),
-             names=rel, hashes=hashes, problems=[list(p) for p in problems])
-    if problems:
-        print(f'{split}: skipped {len(problems)} of {len(files)} files, for example:')
-        for f, why in problems[:5]: print(f'  {os.fsencode(f).decode(errors="backslashreplace")}: {why}')
-    if any(n_resized): print(f'{split}: {sum(n_resized)} images were not {IMG_SIZE}x{IMG_SIZE} and were reduced (on_size="resize")')
-    if cache: _write_cache(cpath, d)
-    return ImageSet(**d, root=str(root), split=split, fingerprint=fp)
-
-# %% ../nbs/00_data.ipynb #b6368629
-def _quotas(counts:torch.Tensor, n:int, g:torch.Generator)->torch.Tensor:
-    "How many of `n` to take from groups of sizes `counts`: shares kept, largest remainders first, ties at random."
-    quota = counts.double() * n / max(int(counts.sum()), 1)
-    take = quota.floor().long()
-    if (rest := n - int(take.sum())) > 0:
-        order = torch.randperm(len(counts), generator=g)
-        take[order[(quota - take)[order].argsort(descending=True, stable=True)[:rest]]] += 1
-    return take
-
-# %% ../nbs/00_data.ipynb #0d8d8fb3
-def _pick(idx:torch.Tensor, keys:list, n:int, g:torch.Generator)->list:
-    "`n` of the images `idx`, their shares kept by the first key, then by the next ones within each of its groups."
-    if not keys: return [idx[torch.randperm(len(idx), generator=g)[:n]]]
-    _, inv, cnt = keys[0][idx].unique(return_inverse=True, return_counts=True)
-    return [p for k, n_k in enumerate(_quotas(cnt, n, g).tolist()) for p in _pick(idx[inv == k], keys[1:], n_k, g)]
-
-def _stratified_pick(ds:'ImageSet', n:int, seed:int)->torch.Tensor:
-    "Indices of `n` images of `ds` at random, with the shares of each label, each generator within it and each class kept."
-    ids = {v: i for i, v in enumerate(sorted(set(ds.generators)))}      # stable across processes, unlike hash()
-    gen_ids = torch.tensor([ids[v] for v in ds.generators], dtype=torch.int64)
-    picked = _pick(torch.arange(len(ds)), [ds.y, gen_ids, ds.cls], n, torch.Generator().manual_seed(seed))
-    return torch.cat(picked).sort().values if picked else torch.zeros(0, dtype=torch.long)
-
-# %% ../nbs/00_data.ipynb #69a79d28
-def stratified_subset(ds:ImageSet, n:int|None=None, # number of images to keep
-                      frac:float|None=None, # or the fraction of images to keep
-                      seed:int=0)->ImageSet:
-    "A random subset of `ds` with every (label, class) in the same proportion."
-    if (n is None) == (frac is None): raise ValueError('pass exactly one of n and frac')
-    n = round(frac * len(ds)) if n is None else n
-    if not 0 <= n <= len(ds): raise ValueError(f'cannot take {n} images from {len(ds)}')
-    return ds.subset(_stratified_pick(ds, n, seed))
-
-# %% ../nbs/00_data.ipynb #ef866fbf
-def train_valid_split(ds:ImageSet, valid_frac:float=0.1, # share of `ds` for validation
-                      seed:int=0)->tuple:
-    "Stratified (train, valid) from `ds`; images with an identical copy elsewhere stay on the train side."
-    valid = torch.zeros(len(ds), dtype=torch.bool)
-    valid[_stratified_pick(ds, round(valid_frac * len(ds)), seed)] = True
-    _, inv, cnt = ds.hashes.unique(return_inverse=True, return_counts=True)
-    valid &= cnt[inv] == 1                       # duplicated content: never in validation
-    return ds.subset(~valid), ds.subset(valid)
-
-# %% ../nbs/00_data.ipynb #9536d9ce
-def prepare_data(source=None,          # 'kaggle', 'demo', a folder or a zip (see `get_cifake`); None: $CIFAKE_DATA or 'kaggle'
-                 valid_frac:float=0.1, # share held out for validation
-                 n_train:int|None=None,# use a stratified subset of this many train-split images
-                 seed:int=0,           # seeds the subset and the split
-                 progress:bool=True    # show progress while decoding
-                )->tuple:
-    "(train, valid) `ImageSet`s from the train split of `source`."
-    full = load_split(get_cifake(source), 'train', progress=progress)
-    if n_train and n_train < len(full): full = stratified_subset(full, n=n_train, seed=seed)
-    train, valid = train_valid_split(full, valid_frac, seed)
-    for name, ds in (('train', train), ('validation', valid)):
-        if missing := [LABELS[l] for l in (REAL, FAKE) if not (ds.y == l).any()]:
-            raise DataError(f"the {name} images of {full.root} hold no readable {' or '.join(missing)} image "
-                            f"({len(full.problems)} files of the split were skipped): a detector needs both kinds to learn from")
-    return train, valid
-
-# %% ../nbs/00_data.ipynb #7dfeeda8
-def data_digest(ds:ImageSet)->str:
-    "Short hash of the images (content hashes) and labels of `ds`, in order."
-    h = hashlib.sha1(ds.hashes.numpy().tobytes())
-    h.update(ds.y.numpy().astype(np.int8).tobytes())
-    return h.hexdigest()[:16]
-
-# %% ../nbs/00_data.ipynb #363a03d0
-def source_of(name:str # a name from `load_image_folder`, e.g. 'FAKE/glid3_xl/0001.png'
-             )->str:
-    "'REAL', or the generator of a fake: its sub-folder of FAKE/, else 'FAKE'."
-    parts = Path(name).parts
-    return 'REAL' if parts[0] == LABELS[REAL] else parts[1] if len(parts) > 2 else LABELS[FAKE]
-
-# %% ../nbs/00_data.ipynb #0c4d5933
-def load_image_folder(root:Path|str, # folder with REAL/ and/or FAKE/ (FAKE/<generator>/... optional)
-                      progress:bool=True)->ImageSet:
-    "Every image under `root`/REAL and `root`/FAKE, any size or format, reduced to 32x32 as for prediction."
-    root = Path(root).expanduser()
-    if not root.is_dir(): raise DataError(f'{root} is not a folder: expected a folder with REAL/ and FAKE/ sub-folders of images.')
-    if not any((root/l).is_dir() for l in LABELS):
-        raise DataError(f'{root} has neither a REAL/ nor a FAKE/ sub-folder: put real images in REAL/ and generated ones in FAKE/ (FAKE/<generator>/ to name the generator).')
-    files, labels = [], []
-    for label in (REAL, FAKE):
-        d = root/LABELS[label]
-        if not d.is_dir(): continue                        # a folder of fakes only (or of photos only) is fine
-        fs = sorted(str(f) for f in d.rglob('*') if f.is_file() and f.suffix.lower() in IMG_EXTS
-                    and not any(part.startswith('.') for part in f.relative_to(d).parts))
-        if not fs: raise DataError(f'{d} holds no image files ({", ".join(sorted(IMG_EXTS))}).')
-        files += fs; labels += [label] * len(fs)
-    x, keep, hashes, problems, _ = decode_files(files, on_size='resize', progress=progress)
-    if problems: print(f'{root}: skipped {len(problems)} unreadable files, e.g. {problems[0][0]}: {problems[0][1]}')
-    names = [os.path.relpath(files[i], root) for i in keep]
-    return ImageSet(x, torch.tensor([labels[i] for i in keep], dtype=torch.int64), torch.full((len(keep),), -1),
-                    names, hashes, str(root), 'external', problems=[list(q) for q in problems], gen=[source_of(n) for n in names])
-
-# %% ../nbs/00_data.ipynb #76ddf77c
-def with_generator(ds:ImageSet, name:str)->ImageSet:
-    "`ds` with its fakes labelled as images of generator `name` (its real images as 'REAL')."
-    return replace(ds, gen=['REAL' if y == REAL else name for y in ds.y.tolist()])
-
-# %% ../nbs/00_data.ipynb #59b5cd2a
-def _weighted_take(n:int, weight:float, g:torch.Generator)->torch.Tensor:
-    "Indices of `round(weight * n)` images of `n`: every image `floor(weight)` times, then a random share of them once more."
-    k, frac = int(weight), weight - int(weight)
-    extra = torch.randperm(n, generator=g)[:round(frac * n)]
-    return torch.cat([torch.arange(n).repeat(k), extra]).sort().values
-
-# %% ../nbs/00_data.ipynb #e19d5af7
-def combine(sources:dict, # {name: ImageSet}
-            weights:dict|None=None, # {name: weight}; a missing name weighs 1
-            seed:int=0)->ImageSet:
-    "One `ImageSet` of several sources, each taken `weight` times; names are prefixed with their source."
-    g, parts = torch.Generator().manual_seed(seed), []
-    for name, ds in sources.items():
-        part = ds.subset(_weighted_take(len(ds), (weights or {}).get(name, 1.0), g))
-        parts.append(replace(part, names=[f'{name}/{n}' for n in part.names], gen=part.generators))
-    cat = lambda attr: torch.cat([getattr(p, attr) for p in parts])
-    return ImageSet(cat('x'), cat('y'), cat('cls'), [n for p in parts for n in p.names], cat('hashes'), split='combined',
-                    problems=[q for p in parts for q in p.problems], gen=[v for p in parts for v in p.gen])
-
-# %% ../nbs/00_data.ipynb #c9bf768a
-def balance_generators(ds:ImageSet, # a training set whose FAKE images carry their generator (`ImageSet.gen`)
-                       shares:dict|None=None, # {generator: share of the fakes}; the other generators split the rest equally
-                       max_repeat:float=8.,    # no generator's images are taken more often than this
-                       seed:int=0)->ImageSet:
-    "`ds` with as many FAKE images as REAL ones, each generator giving its share (equal by default); REAL images as they are."
-    gens, fake, shares = np.array(ds.generators), (ds.y == FAKE).numpy(), shares or {}
-    names = sorted(set(gens[fake]))
-    rest = [n for n in names if n not in shares]
-    left = max(0., 1 - sum(shares.get(n, 0.) for n in names)) / max(len(rest), 1)
-    share = {n: shares.get(n, left) for n in names}
-    total = sum(share.values()) or 1.                  # generators named in `shares` fill the whole when no other is present
-    g, n_real, idx = torch.Generator().manual_seed(seed), int((~fake).sum()), [torch.from_numpy(np.flatnonzero(~fake))]
-    for name in names:
-        members = torch.from_numpy(np.flatnonzero(fake & (gens == name)))
-        take = min(share[name] / total * n_real / len(members), max_repeat)
-        idx.append(members[_weighted_take(len(members), take, g)])
-    return ds.subset(torch.cat(idx).sort().values)
-
-# %% ../nbs/00_data.ipynb #9189ad5f
-def _header_facts(path:str)->tuple:
-    "(size, mode, digest of the JPEG quantisation tables or None) of one image, from its header."
-    try:
-        with Image.open(path) as im:
-            q = getattr(im, 'quantization', None)
-            qd = hashlib.sha1(repr(sorted((k, list(v)) for k, v in q.items())).encode()).hexdigest()[:8] if q else None
-            return f'{im.size[0]}x{im.size[1]}', im.mode, qd
-    except Exception: return None, None, None
-
-# %% ../nbs/00_data.ipynb #1025e68b
-@dataclass
-class Audit:
-    "What `audit` found: a summary dict and the per-split/label/class counts table."
-    summary: dict
-    counts: pd.DataFrame
-    def _repr_markdown_(self):
-        rows = '\n'.join(f'| {k} | {v} |' for k, v in self.summary.items())
-        return f'| check | result |\n|---|---|\n{rows}'
-
-# %% ../nbs/00_data.ipynb #8cc163a4
-def _header_summary(sets:dict)->dict:
-    "Sizes, modes and JPEG table sets per label, from every file's header, and whether REAL and FAKE share tables."
-    facts, s = {label: Counter() for label in LABELS}, {}
-    for d in sets.values():
-        for name, y in zip(tqdm(d.names, desc='headers', leave=False, mininterval=1), d.y.tolist()):
-            facts[LABELS[y]][_header_facts(os.path.join(d.root, name))] += 1
-    for label, c in facts.items():
-        for i, what in enumerate(('sizes', 'modes', 'JPEG table sets')):
-            tally = Counter()
-            for k, v in c.items():
-                if k[i] is not None: tally[k[i]] += v
-            s[f'{label} {what}'] = dict(tally)
-    s['REAL and FAKE share JPEG tables'] = set(s['REAL JPEG table sets']) == set(s['FAKE JPEG table sets'])
-    return s
-
-# %% ../nbs/00_data.ipynb #55ebd7d0
-def audit(sets:dict, # {'train': ImageSet, 'test': ImageSet}
-          headers:bool=True, # also read every file's header (sizes, modes, JPEG tables)
-         )->Audit:
-    "Counts, duplicates, cross-label copies, train/test leakage, sizes, modes and JPEG tables of loaded splits."
-    s, rows = {}, []
-    all_hashes = torch.cat([d.hashes for d in sets.values()])
-    s['images'] = len(all_hashes)
-    s['distinct images'] = len(all_hashes.unique())
-    for split, d in sets.items():
-        rows.append(d.counts().assign(split=split))
-        for label in (REAL, FAKE):
-            h = d.hashes[d.y == label]
-            s[f'extra copies in {split}/{LABELS[label]}'] = len(h) - len(h.unique())
-        both = np.intersect1d(d.hashes[d.y == REAL].numpy(), d.hashes[d.y == FAKE].numpy())
-        s[f'identical under both labels in {split}'] = len(both)
-        if len(d.problems): s[f'unreadable files skipped in {split}'] = len(d.problems)
-    if 'train' in sets and 'test' in sets:
-        tr, te = sets['train'], sets['test']
-        leaked = torch.from_numpy(np.isin(te.hashes.numpy(), tr.hashes.numpy()))
-        for label in (REAL, FAKE): s[f'test/{LABELS[label]} files identical to a train file'] = int((leaked & (te.y == label)).sum())
-    if headers: s.update(_header_summary(sets))
-    counts = pd.concat(rows).reset_index().set_index(['split', 'class'])
-    return Audit(s, counts)
-
-# %% ../nbs/00_data.ipynb #956e103e
-def _first_occurrences(h:torch.Tensor)->torch.Tensor:
-    "Mask of the first item of each distinct value of `h`."
-    _, inv = h.unique(return_inverse=True)
-    first = torch.full((int(inv.max()) + 1 if len(inv) else 0,), len(h), dtype=torch.long)
-    first.scatter_reduce_(0, inv, torch.arange(len(h)), reduce='amin')
-    keep = torch.zeros(len(h), dtype=torch.bool); keep[first] = True
-    return keep
-
-# %% ../nbs/00_data.ipynb #e655eeb7
-def drop_duplicates(train:ImageSet, test:ImageSet|None=None)->tuple:
-    "`train` and `test` with one copy per image, and without the test images that also occur in train."
-    train = train.subset(_first_occurrences(train.hashes))
-    if test is None: return train, None
-    test = test.subset(_first_occurrences(test.hashes))
-    return train, test.subset(~torch.from_numpy(np.isin(test.hashes.numpy(), train.hashes.numpy())))
-
-# %% ../nbs/00_data.ipynb #3f7bbb7c
-def _per_image(level, n:int)->torch.Tensor:
-    "`level` (a number, or one per image) as a float tensor of `n` values."
-    t = torch.as_tensor(level, dtype=torch.float64).flatten()
-    if len(t) not in (1, n): raise ValueError(f'{len(t)} levels for {n} images: give one level, or one per image')
-    return t.expand(n) if len(t) == 1 else t
-
-# %% ../nbs/00_data.ipynb #952c41ab
-def _by_level(x:torch.Tensor, level, f)->torch.Tensor:
-    "`f(images, level)` applied to each group of images of `x` that share a level; uint8 out."
-    lv, out = _per_image(level, len(x)), torch.empty_like(x)
-    for v in lv.unique().tolist():
-        i = (lv == v).nonzero().flatten()
-        out[i] = f(x[i], v)
-    return out
-
-# %% ../nbs/00_data.ipynb #b5e6d017
-def jpeg_roundtrip(x:torch.Tensor, # uint8 (N,3,H,W)
-                   quality, # 1..100, one for all images or one per image
-                   g=None)->torch.Tensor:
-    "`x` after one JPEG compression and decompression at `quality`."
-    q = _per_image(quality, len(x))
-    if len(q) and not ((q >= 1) & (q <= 100)).all(): raise ValueError(f'JPEG quality must be in 1..100, got {quality}')
-    return _by_level(x, q, lambda xs, v: torch.stack(decode_jpeg(encode_jpeg(list(xs), quality=int(v)))))
-
-# %% ../nbs/00_data.ipynb #ad290530
-def gaussian_blur(x:torch.Tensor, # images (N,C,H,W): uint8, or float
-                  sigma, # standard deviation in pixels (> 0), one for all images or one per image
-                  g=None)->torch.Tensor:
-    "`x` blurred by a Gaussian of width `sigma` (kernel radius 3 sigma, reflected borders), in its own dtype."
-    n, c, h, w = x.shape
-    s = _per_image(sigma, n).float()
-    if n == 0: return x.clone()
-    if not (s > 0).all(): raise ValueError(f'blur sigma must be positive, got {sigma}')
-    r = min(math.ceil(3 * float(s.max())), min(h, w) - 1)
-    t = torch.arange(-r, r + 1, dtype=torch.float32)
-    k = torch.exp(-t[None] ** 2 / (2 * s[:, None] ** 2))
-    k = (k / k.sum(1, keepdim=True)).repeat_interleave(c, 0).to(x.device)
-    xf = F.pad(x.float().reshape(1, n * c, h, w), (r, r, r, r), mode='reflect')
-    xf = F.conv2d(F.conv2d(xf, k[:, None, :, None], groups=n * c), k[:, None, None, :], groups=n * c).reshape(n, c, h, w)
-    return xf.round_().clamp_(0, 255).to(torch.uint8) if x.dtype == torch.uint8 else xf.to(x.dtype)
-
-# %% ../nbs/00_data.ipynb #2730d53d
-def add_noise(x:torch.Tensor, # uint8 (N,C,H,W)
-              sigma, # standard deviation as a fraction of 255, one for all images or one per image
-              g:torch.Generator|None=None)->torch.Tensor:
-    "`x` with Gaussian pixel noise of standard deviation `sigma` x 255."
-    s = _per_image(sigma, len(x)).float().view(-1, 1, 1, 1) * 255
-    noise = torch.randn(x.shape, generator=g).to(x.device)
-    return (x.float() + noise * s.to(x.device)).round_().clamp_(0, 255).to(torch.uint8)
-
-# %% ../nbs/00_data.ipynb #adadb32a
-def rescale_roundtrip(x:torch.Tensor, # uint8 (N,C,H,W)
-                      scale, # factor in (0, 1], one for all images or one per image
-                      g=None)->torch.Tensor:
-    "`x` reduced by `scale` and enlarged back to its size, bilinear."
-    def down_up(xs, v):
-        s = max(1, round(xs.shape[-1] * v))
-        xf = F.interpolate(xs.float(), size=(s, s), mode='bilinear', antialias=True, align_corners=False)
-        xf = F.interpolate(xf, size=xs.shape[-2:], mode='bilinear', align_corners=False)
-        return xf.round_().clamp_(0, 255).to(torch.uint8)
-    return _by_level(x, scale, down_up)
-
-# %% ../nbs/00_data.ipynb #ab958d0c
-TRANSFORMS = {'jpeg': jpeg_roundtrip, 'blur': gaussian_blur, 'noise': add_noise, 'rescale': rescale_roundtrip}
-
-# %% ../nbs/00_data.ipynb #3555dbc2
-class Batches:
-    "In-memory loader of (images, labels) batches from an `ImageSet`, on a device, channels_last."
-    def __init__(self, ds:ImageSet, bs:int=256, # batch size
-                 shuffle:bool=False, # new random order each epoch (seeded)
-                 flip:bool=False, # random horizontal flip of half the images
-                 device:str|torch.device='cpu',
-                 seed:int=0, drop_last:bool=False,
-                 augment=None, # None, or a function (uint8 images, torch.Generator) -> uint8 images
-                 resident:bool|None=None, # keep all images on the device; None: on a GPU when there is no `augment`
-                ):
-        self.ds, self.bs, self.shuffle, self.flip, self.seed, self.drop_last = ds, bs, shuffle, flip, seed, drop_last
-        self.device, self.augment, self.epoch = torch.device(device), augment, 0
-        self.resident = self.device.type == 'cuda' and augment is None if resident is None else resident
-        self.x, self.y = (self.to_device(ds.x), self.to_device(ds.y)) if self.resident else (ds.x, ds.y)
-
-    def __len__(self): return len(self.ds) // self.bs if self.drop_last else -(-len(self.ds) // self.bs)
-
-    def order(self, epoch:int)->torch.Tensor:
-        "The order of the images in `epoch`."
-        if not self.shuffle: return torch.arange(len(self.ds))
-        return torch.randperm(len(self.ds), generator=torch.Generator().manual_seed(self.seed * 1000 + epoch))
-
-    def batch_generator(self, epoch:int, b:int)->torch.Generator:
-        "The random generator of batch `b` of `epoch` (for `augment`): the same on every replay."
-        return torch.Generator().manual_seed(hash((self.seed, epoch, b)) % 2**62)
-
-    def to_device(self, xb:torch.Tensor)->torch.Tensor:
-        "A CPU batch on the device: through pinned memory and without waiting when the device is a GPU."
-        if self.device.type == 'cuda': xb = xb.pin_memory()
-        return xb.to(self.device, non_blocking=True)
-
-    def epoch_batches(self, epoch:int=0, start:int=0):
-        "Yield the batches of `epoch` from batch number `start` on."
-        order, g = self.order(epoch), torch.Generator().manual_seed(self.seed * 1000 + epoch + 1)
-        flips = torch.rand(len(self.ds), generator=g) < 0.5
-        for b in range(start, len(self)):
-            idx = order[b * self.bs:(b + 1) * self.bs]
-            if self.resident: idx = idx.to(self.device)
-            xb = self.x[idx]
-            if self.augment is not None: xb = self.augment(xb, self.batch_generator(epoch, b))
-            xb = self.to_device(xb).float().div_(255)
-            if self.flip:
-                m = self.to_device(flips)[idx][:, None, None, None] if self.resident else self.to_device(flips[idx])[:, None, None, None]
-                xb = torch.where(m, xb.flip(3), xb)
-            yield xb.contiguous(memory_format=torch.channels_last), self.to_device(self.y[idx]).float()
-
-    def __iter__(self):
-        yield from self.epoch_batches(self.epoch)
-        self.epoch += 1
-
-# %% ../nbs/00_data.ipynb #6d7cdce7
-def show_batch(ds:ImageSet, n:int=24, # number of images
-               ncols:int=8, seed:int=0, # which images: a seeded random sample
-               title:str|None=None):
-    "Grid of `n` random images of `ds`, titled with label and CIFAR class."
-    import matplotlib.pyplot as plt
-    idx = torch.randperm(len(ds), generator=torch.Generator().manual_seed(seed))[:n]
-    nrows = -(-len(idx) // ncols)
-    fig, axs = plt.subplots(nrows, ncols, figsize=(ncols * 1.3, nrows * 1.5), squeeze=False)
-    for ax in axs.flat: ax.axis('off')
-    for ax, i in zip(axs.flat, idx.tolist()):
-        ax.imshow(ds.x[i].permute(1, 2, 0).numpy())
-        c = ds.cls[i].item()
-        ax.set_title(f'{LABELS[ds.y[i]]}\n{CLASSES[c] if c >= 0 else "?"}', fontsize=8,
-                     color='tab:red' if ds.y[i] == FAKE else 'tab:blue')
-    if title or is_demo(ds.root): fig.suptitle(title or 'demo stand-in (synthetic, not CIFAKE)')
-    fig.tight_layout()
-    return fig
-
-# %% ../nbs/00_data.ipynb #4a6eb81e
-def bench_loading(root:Path|str, splits=SPLITS, reference:bool=True)->pd.DataFrame:
-    "Images/s to load `splits` cold, cached, and with ImageFolder + PIL + DataLoader (the reference's way)."
-    import torchvision
-    from torch.utils.data import DataLoader
-    rows = []
-    for split in splits:
-        files, _ = list_split(root, split)
-        _cache_path(Path(root), split, split_fingerprint(files)).unlink(missing_ok=True)
-        for how in ('cold', 'cached'):
-            t0 = time.perf_counter(); n = len(load_split(root, split, progress=False))
-            rows.append(dict(split=split, method=f'cifake_nb {how}', images=n, seconds=time.perf_counter() - t0))
-        if reference:
-            t0 = time.perf_counter()
-            ds = torchvision.datasets.ImageFolder(str(Path(root)/split), transform=torchvision.transforms.ToTensor())
-            n = sum(len(y) for _, y in DataLoader(ds, batch_size=256, num_workers=2))
-            rows.append(dict(split=split, method='ImageFolder+PIL DataLoader', images=n, seconds=time.perf_counter() - t0))
-    df = pd.DataFrame(rows)
-    df['images/s'] = (df.images / df.seconds).round().astype(int)
-    return df.round({'seconds': 2})

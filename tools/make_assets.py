@@ -33,7 +33,8 @@ def this_machine() -> str:
 def gradcam_gallery(run: Path, data, out: Path, n: int = 16):
     "CAMs of why the model said what it said, on a stratified sample of test images; saved to `out`."
     import torch, matplotlib; matplotlib.use('Agg')
-    from cifake_nb.data import get_cifake, load_split, stratified_subset, LABELS, CLASSES
+    from cifake_nb.data import get_cifake, LABELS, CLASSES
+    from cifake_nb.images import load_split, stratified_subset
     from cifake_nb.model import load_checkpoint, predict_proba
     from cifake_nb.gradcam import compute_cams, show_cams
     model, meta = load_checkpoint(run/'best.pt')

@@ -10,7 +10,7 @@ run=$(realpath "$1"); shift
 cd "$(dirname "$0")/../nbs"
 if [ "$run" != "$(pwd)/runs/cifake" ]; then rm -rf runs/cifake && mkdir -p runs && cp -r "$run" runs/cifake; fi  # (or it is already there)
 export CIFAKE_DATA=${CIFAKE_DATA:-kaggle}
-for nb in ${@:-00_data 01_model 02_train 03_evaluate 04_gradcam 05_predict 06_transfer 07_cli 08_structure index}; do
+for nb in ${@:-$(ls [0-9]*.ipynb | sed 's/.ipynb$//') index}; do
   start=$(date +%s)
   jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.timeout=-1 "$nb.ipynb"
   python ../tools/strip_progress.py "$nb.ipynb"

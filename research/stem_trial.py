@@ -2,7 +2,7 @@
 (C channels, default 32) with BatchNorm and ReLU before its 3x3 stride-2 convolution, so that one nonlinear layer sees
 the 32x32 pixels. Runs `cifake_nb_train` with every 'cifar_s2' model built that way (the checkpoints it writes load
 only through this script). Measured in 02_train, "Trials at 20 epochs"; not adopted.
-    [STEM_C=32] python tools/stem_trial.py --out runs/trials/deep32 --data kaggle --preset cpu --n-train 30000 ..."""
+    [STEM_C=32] python research/stem_trial.py --out runs/trials/deep32 --data kaggle --preset cpu --n-train 30000 ..."""
 import os
 from torch import nn
 import cifake_nb.model as model_mod, cifake_nb.train as train_mod

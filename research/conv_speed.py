@@ -1,7 +1,7 @@
 """Milliseconds per forward and backward pass of single convolutions of the ResNet-18 stages at 32x32, as oneDNN's
 convolution (`nn.Conv2d`) and as matrix products (`model.Conv2dMatmul` with no pixel limit), side by side:
 where `Conv2dMatmul.max_pixels` comes from. Run it alone, nothing else on the cores.
-    python tools/conv_speed.py [--threads 2] [--precision bf16|fp32] [--repeats 6]"""
+    python research/conv_speed.py [--threads 2] [--precision bf16|fp32] [--repeats 6]"""
 import argparse, copy, time, torch, torch.nn as nn
 from cifake_nb.model import Conv2dMatmul
 

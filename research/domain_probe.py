@@ -2,10 +2,12 @@
 controls made from them, and the folders given (REAL/, FAKE/<generator>/), the share flagged, the median feature
 distance, how well the distance separates each set from CIFAKE's test images (ROC-AUC), and the detector's error rate
 among flagged and other images.
-    python tools/domain_probe.py runs/final60s/best.pt [FOLDER ...] [--data kaggle] [--threads 2]"""
+    python research/domain_probe.py runs/final60s/best.pt [FOLDER ...] [--data kaggle] [--threads 2]"""
 import argparse, numpy as np, torch
 from sklearn.metrics import roc_auc_score
-from cifake_nb.data import get_cifake, load_split, load_image_folder, TRANSFORMS
+from cifake_nb.data import get_cifake
+from cifake_nb.images import load_split, load_image_folder
+from cifake_nb.batches import TRANSFORMS
 from cifake_nb.predict import load_predictor, score_chunk
 
 def controls(test, n:int=2000, seed:int=0)->dict:

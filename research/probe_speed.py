@@ -1,11 +1,12 @@
 """Training images/s of variants of a preset on this CPU, side by side, in rounds (each variant: `warm` steps to warm
 up, which include torch.compile's compilation, then `steps` timed steps; run it alone, nothing else on the cores).
-    python tools/probe_speed.py [--data kaggle] [--threads 2] [--preset cpu] [--rounds 2] amp=bf16 amp=off compile=True
+    python research/probe_speed.py [--data kaggle] [--threads 2] [--preset cpu] [--rounds 2] amp=bf16 amp=off compile=True
 A variant is one or more comma-separated TrainConfig overrides of the preset (`amp=bf16,compile=True`); values are
 Python literals or plain words."""
 import argparse, ast, time, torch
-from cifake_nb.data import prepare_data
-from cifake_nb.train import make_config, Trainer, train_step
+from cifake_nb.images import prepare_data
+from cifake_nb.config import make_config
+from cifake_nb.train import Trainer, train_step
 
 def parse_variant(text:str)->dict:
     "TrainConfig overrides from 'key=value,key=value' (values as Python literals, else as strings)."

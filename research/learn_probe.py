@@ -7,11 +7,12 @@ Then each generator alone (a detector per generator, against --n-alone real imag
 CIFAKE's generator alone with as many images. Then how many images of a generator it takes: the same on CIFAKE alone (its fakes against as many of its real
 images, both JPEG q75 already, so neither goes through JPEG again), for each size of --curve.
 Run it alone (heavy: about 25 minutes on 2 cores with every part; --only picks parts).
-    python tools/learn_probe.py --gen32 GEN32_DIR [--epochs 10] [--seeds 2] [--curve 400,1600,6400,25600] [--out runs/learn_probe]"""
+    python research/learn_probe.py --gen32 GEN32_DIR [--epochs 10] [--seeds 2] [--curve 400,1600,6400,25600] [--out runs/learn_probe]"""
 import argparse, json, sys, time, torch, pandas as pd
 from pathlib import Path
-from cifake_nb.data import REAL, FAKE, DataError, get_cifake, load_split, load_image_folder, stratified_subset, with_generator, combine
-from cifake_nb.train import make_config
+from cifake_nb.data import REAL, FAKE, DataError, get_cifake
+from cifake_nb.images import load_split, load_image_folder, stratified_subset, with_generator, combine
+from cifake_nb.config import make_config
 from cifake_nb.transfer import CIFAKE_GEN, learnability
 
 def control_fakes(train, sizes:tuple=(64, 512)):

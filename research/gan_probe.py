@@ -4,11 +4,14 @@ train images, 10,000 of its samples join the training fakes, and the study's det
 epochs, on 20,000 CIFAKE train images, balanced by generator) is trained with and without them, side by side; both
 are scored as `transfer_study` scores its rows: CIFAKE test, every generator of --gen32 (none of them trained on),
 --external. Writes a grid of the GAN's samples beside the figures. Run it alone (heavy: 16 minutes on 2 cores).
-    python tools/gan_probe.py --gen32 GEN32_DIR --external EXTERNAL_DIR [--minutes 8] [--out runs/gan_probe]"""
+    python research/gan_probe.py --gen32 GEN32_DIR --external EXTERNAL_DIR [--minutes 8] [--out runs/gan_probe]"""
 import argparse, json, sys, time, torch, pandas as pd, torch.nn as nn, torch.nn.functional as F, torchvision
 from pathlib import Path
-from cifake_nb.data import REAL, FAKE, DataError, ImageSet, get_cifake, load_split, stratified_subset, load_image_folder, with_generator, pixel_hashes
-from cifake_nb.train import make_config, fit
+from cifake_nb.data import REAL, FAKE, DataError, get_cifake
+from cifake_nb.decode import pixel_hashes
+from cifake_nb.images import ImageSet, load_split, stratified_subset, load_image_folder, with_generator
+from cifake_nb.config import make_config
+from cifake_nb.train import fit
 from cifake_nb.transfer import CIFAKE_GEN, training_set, study_row, generator_table
 
 Z = 100

@@ -1,11 +1,13 @@
 """Variants of the race recipe ('sprint') through the benchmark, one after another on the same split: how fast each
 reaches the target validation accuracy (run it alone, nothing else on the cores; a variant takes 4-9 minutes on 2
 cores with native bf16). A variant is comma-separated TrainConfig overrides, as in probe_speed.py.
-    python tools/race_trials.py --threads 2 epochs=2 epochs=3 bs=512,lr=3e-3,warmup=0.15 bs=512,lr=3e-3,warmup=0.15,seed=1"""
+    python research/race_trials.py --threads 2 epochs=2 epochs=3 bs=512,lr=3e-3,warmup=0.15 bs=512,lr=3e-3,warmup=0.15,seed=1"""
 import argparse, sys, pandas as pd, torch
 from probe_speed import parse_variant
-from cifake_nb.data import DataError, prepare_data, markdown_table
-from cifake_nb.train import bench, make_config
+from cifake_nb.data import DataError, markdown_table
+from cifake_nb.images import prepare_data
+from cifake_nb.config import make_config
+from cifake_nb.bench import bench
 
 def trial(trn, val, variant:str, target:float, minutes:float, threads:int)->dict:
     "One benchmark run of 'sprint' with the overrides of `variant`: its row of the table."
