@@ -5,25 +5,25 @@
 # %% auto #0
 __all__ = ['BENCH_SETTINGS', 'TRANSFER_SETTINGS', 'config_options', 'given_settings', 'data_option', 'train_parser',
            'train_config', 'evaluate_run', 'print_run', 'train_main', 'train_cli', 'evaluate_cli', 'records',
-           'print_predictions', 'write_cams', 'predict_cli', 'bench_parser', 'bench_cli', 'transfer_parser',
-           'transfer_main', 'transfer_cli']
+           'predict_text', 'print_predictions', 'write_cams', 'predict_description', 'predict_cli', 'bench_parser',
+           'bench_cli', 'transfer_parser', 'transfer_main', 'transfer_cli']
 
 # %% ../nbs/07_cli.ipynb #d982dd18
-import sys, json, typing, argparse
+import sys, json, typing, argparse, textwrap
 from dataclasses import asdict, replace, fields
 from pathlib import Path
 import numpy as np
 import pandas as pd
 from .data import DataError, DiskFullError, FAKE, get_cifake, is_demo, markdown_table, write_text
 from .images import load_image_folder, load_split, prepare_data, stratified_subset
-from .model import (CheckpointError, PretrainedWeightsUnavailable, load_checkpoint, pick_device,
-                             save_checkpoint)
+from .model import CheckpointError, PretrainedWeightsUnavailable, load_checkpoint, pick_device, save_checkpoint
 from .config import CHOICES, PRESETS, TrainConfig, field_docs, make_config
 from .runs import CKPT_ENV, ResumeError, RunFolder, RunFolderError, load_state
 from .train import TrainingDiverged, fit
 from .bench import bench, bench_markdown
 from .evaluate import report_folder, run_validation_images, write_report
-from .predict import load_predictor, predict, save_cams
+from .bundle import bundle_provenance, detector_checkpoint
+from .predict import label_legend, load_predictor, predict, save_cams
 from .transfer import own_fakes, transfer_study
 
 # %% ../nbs/07_cli.ipynb #8e1c7096
@@ -155,24 +155,27 @@ def train_cli(argv=None # arguments (default: the command line)
 # %% ../nbs/07_cli.ipynb #bdbe6a7a
 def evaluate_cli(argv:list|None=None # arguments; None: sys.argv[1:]
                 ):
-    "Command line: `cifake_nb_evaluate --ckpt PATH --data {kaggle,demo,PATH} [--out DIR] [--external PATH]`."
+    "Command line: `cifake_nb_evaluate [--ckpt PATH] --data {kaggle,demo,PATH} [--out DIR] [--external PATH]`."
     ap = argparse.ArgumentParser(prog='cifake_nb_evaluate', description='Evaluate a cifake_nb checkpoint and write '
                                  'report.md, metrics.json and figures.')
-    ap.add_argument('--ckpt', required=True, help='checkpoint written by cifake_nb_train (e.g. runs/cifake/best.pt)')
+    ap.add_argument('--ckpt', help='checkpoint written by cifake_nb_train (e.g. runs/cifake/best.pt); '
+                    f'default: ${CKPT_ENV}, else the bundled detector')
     data_option(ap)
-    ap.add_argument('--out', default=None, help='folder for the report (default: evaluate/ beside the checkpoint)')
+    ap.add_argument('--out', default=None, help='folder for the report (default: evaluate/ beside the checkpoint; '
+                    'evaluate-bundled/ here for the bundled detector)')
     ap.add_argument('--external', default=None,
                     help='folder with REAL/ and FAKE/[generator/] images from outside CIFAKE')
     ap.add_argument('--robust-n', type=int, default=2000, help='test images for the robustness runs (0: skip)')
     ap.add_argument('--device', default=None, help="'cpu', 'cuda', ... (default: the best one here)")
     a = ap.parse_args(argv)
     try:
-        device, meta = pick_device(a.device), load_checkpoint(a.ckpt)[1]          # fail fast, before loading any data
+        ckpt = detector_checkpoint(a.ckpt, say=lambda m: print(m, file=sys.stderr))
+        device, meta = pick_device(a.device), load_checkpoint(ckpt)[1]            # fail fast, before loading any data
         if a.external and not Path(a.external).is_dir():
             raise DataError(f'--external {a.external} is not a folder: give a folder with REAL/ and FAKE/ sub-folders.')
         root = get_cifake(a.data)
-        out = Path(a.out) if a.out else Path(a.ckpt).parent/'evaluate'
-        res = write_report(out, a.ckpt, load_split(root, 'test'), run_validation_images(meta, root),
+        out = Path(a.out) if a.out else Path(ckpt).parent/'evaluate' if a.ckpt else Path('evaluate-bundled')
+        res = write_report(out, ckpt, load_split(root, 'test'), run_validation_images(meta, root),
                            external=a.external, robust_n=a.robust_n, device=device)
     except (CheckpointError, DataError, ValueError, DiskFullError) as e:
         print(f'cifake_nb_evaluate: error: {e}', file=sys.stderr)
@@ -190,13 +193,23 @@ def records(df:pd.DataFrame)->list:
             for r in df.to_dict('records')]
 
 # %% ../nbs/07_cli.ipynb #887ff6a1
+def predict_text(df:pd.DataFrame, # a table from `predict`
+                 width:int=100, # the widest line
+                )->str:
+    "The scored rows of `df` as a table of at most `width` columns (path last, cut from the left), then the errors."
+    room = width - 33
+    short = lambda s: s if len(s) <= room else '...' + s[-(room - 3):]
+    scored, bad = df[df.error.isna()], df[df.error.notna()]
+    lines = [f"{'p_fake':>6}  {'label':<7} {'domain':<15} path"]
+    lines += [f'{r.p_fake:6.4f}  {r.label:<7} {r.domain:<15} {short(r.path)}' for r in scored.itertuples()]
+    if len(bad):
+        lines += ['', f'not scored ({len(bad)}):']
+        lines += [textwrap.fill(f'{r.path}: {r.error}', width, subsequent_indent='    ') for r in bad.itertuples()]
+    return '\n'.join(lines)
+
 def print_predictions(df:pd.DataFrame, as_json:bool=False):
-    "Print the table of `predict`, or its rows as JSON."
-    if as_json:
-        print(json.dumps(records(df), indent=1))
-    else:
-        print(df.fillna({'error': '', 'notice': ''}).to_string(index=False, float_format=lambda v: f'{v:.4f}',
-                                                               na_rep='-'))
+    "Print the table of `predict` (`predict_text`), or its rows as JSON."
+    print(json.dumps(records(df), indent=1) if as_json else predict_text(df))
 
 # %% ../nbs/07_cli.ipynb #48d7e93f
 def write_cams(det, df:pd.DataFrame, images, outdir)->int:
@@ -211,16 +224,32 @@ def write_cams(det, df:pd.DataFrame, images, outdir)->int:
     return 0
 
 # %% ../nbs/07_cli.ipynb #25670ea7
+def predict_description()->str:
+    "What `cifake_nb_predict --help` says the bundled detector knows and does not know."
+    try:
+        prov = bundle_provenance()
+    except (OSError, ValueError):
+        return 'Score images with a cifake_nb detector (the bundled one is missing: reinstall cifake_nb).'
+    t, o = prov['test_bundle']['full'], prov.get('outside_domain')
+    outside = (f"On {o['n']:,} such images (photos and other generators) it reached ROC-AUC {o['roc_auc']:.2f} and "
+               f"called {o['real_called_fake']:.0%} of the real photos FAKE. " if o else '')
+    return ("Score images with a cifake_nb detector: P(FAKE) and a label per image. The bundled detector (the "
+            "default) knows one kind of image: CIFAKE's 32x32 CIFAR-10 photos against Stable Diffusion 1.4 fakes "
+            f"(test accuracy {t['accuracy']:.1%}, ROC-AUC {t['roc_auc']:.3f}). It does not know other generators or "
+            "photos of other sizes: an image that is not 32x32 is reduced to 32x32 first, and such an image, or one "
+            "unlike its training images, is outside its domain, where its label is a guess and carries a '?'. "
+            + outside)
+
 def predict_cli(argv=None # arguments (default: sys.argv[1:])
                )->int:
     "Command line: score images and print a table or JSON; optionally write Grad-CAM overlays. Returns the exit status."
-    ap = argparse.ArgumentParser(prog='cifake_nb_predict',
-                                 description='Score images with a cifake_nb detector: P(FAKE) and a label per image. '
-                                 'Images of any size are reduced to the 32x32 the detector was trained on.')
+    ap = argparse.ArgumentParser(prog='cifake_nb_predict', description=predict_description())
     ap.add_argument('images', nargs='+', help='image files or folders (searched recursively)')
-    ap.add_argument('--ckpt', help=f'checkpoint file (default: ${CKPT_ENV})')
+    ap.add_argument('--ckpt', help=f'checkpoint file (default: ${CKPT_ENV}, else the bundled detector)')
     ap.add_argument('--json', action='store_true', help='print a JSON list of rows instead of a table')
     ap.add_argument('--cam', metavar='OUTDIR', help='also write Grad-CAM overlays (why the predicted label) to OUTDIR')
+    ap.add_argument('--bare-labels', action='store_true',
+                    help="plain REAL/FAKE labels outside the detector's domain too (no '?')")
     ap.add_argument('--bs', type=int, default=256, help='batch size (default 256)')
     args = ap.parse_args(argv)
     for stream in (sys.stdout, sys.stderr):                          # any file name prints, on any terminal
@@ -230,16 +259,17 @@ def predict_cli(argv=None # arguments (default: sys.argv[1:])
         if args.bs < 1: raise ValueError(f'--bs must be at least 1, got {args.bs}')
         if args.cam and Path(args.cam).exists() and not Path(args.cam).is_dir():
             raise ValueError(f'--cam {args.cam} is a file: give a folder for the overlays')
-        det = load_predictor(args.ckpt)
+        det = load_predictor(args.ckpt, say=lambda m: print(m, file=sys.stderr))
     except (CheckpointError, ValueError) as e:
         print(f'cifake_nb_predict: {e}', file=sys.stderr)
         return 2
-    print(f'checkpoint {det.path}: {det.stem} stem, threshold {det.threshold:.3f}, on {det.device}', file=sys.stderr)
-    df = predict(det, args.images, bs=args.bs)
+    df = predict(det, args.images, bs=args.bs, bare=args.bare_labels)
     if not len(df):
         print('cifake_nb_predict: no images given', file=sys.stderr)
         return 2
     print_predictions(df, args.json)                                   # the results first: nothing after can lose them
+    if not args.json:
+        print('\n' + textwrap.fill(label_legend(det), 100))
     n_bad = int(df.error.notna().sum())
     if n_bad:
         print(f'cifake_nb_predict: {n_bad} of {len(df)} inputs could not be scored (see the error column)',

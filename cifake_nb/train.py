@@ -7,10 +7,10 @@ __all__ = ['precise_bn', 'TrainingDiverged', 'Callback', 'data_digests', 'Traine
            'LabelSmoothing', 'ClipGrad', 'WeightAverage', 'step_callbacks', 'weight_average', 'validate', 'end_epoch',
            'fit_loop', 'run_progress', 'Schedule', 'Clock', 'NanGuard', 'ValidEvery', 'is_better', 'save_best',
            'BestModel', 'Threshold', 'HistoryCSV', 'TargetStop', 'EarlyStop', 'format_row', 'Progress', 'LastState',
-           'default_callbacks', 'machine_settings', 'Result', 'fit', 'notebook_checkpoint', 'quick_model']
+           'default_callbacks', 'machine_settings', 'Result', 'fit']
 
 # %% ../nbs/02_train.ipynb #c65041c6
-import os, json, time, hashlib, shutil, tempfile, contextlib
+import time, contextlib
 from dataclasses import dataclass, asdict
 from pathlib import Path
 import numpy as np
@@ -24,13 +24,13 @@ try:
     import fcntl                      # run-folder locks (Linux, macOS, Colab)
 except ImportError:
     fcntl = None
-from .data import cache_dir, get_cifake, write_text
-from .images import ImageSet, data_digest, prepare_data
+from .data import write_text
+from .images import ImageSet, data_digest
 from .batches import Batches
 from .model import (amp_dtype, autocast, binary_metrics, choose_threshold, create_model, features, fit_domain,
                              load_checkpoint, pick_device, predict_logits, predict_proba, save_checkpoint, unsure_band)
 from .config import TrainConfig, lr_factor, make_augment, make_optimizer
-from .runs import CKPT_ENV, RunFolder, RunState, open_run, resume_run, runs_dir, save_state, snapshot
+from .runs import RunFolder, RunState, open_run, resume_run, save_state, snapshot
 
 # %% ../nbs/02_train.ipynb #c6257656
 @torch.no_grad()
@@ -519,54 +519,3 @@ def fit(cfg:TrainConfig,          # the settings of the run
         fit_loop(t)
         return Result(t.model.eval(), pd.DataFrame(t.s.history), t.s.best_row or {}, t.s.stop_reason, cfg, t.threshold,
                       run.path if run else None, t.unsure, t.domain)
-
-# %% ../nbs/02_train.ipynb #7b63920d
-def notebook_checkpoint(source=None,          # data for a small model: 'kaggle', 'demo', a folder (see `get_cifake`)
-                        ckpt=None,            # a checkpoint to use; None: $CIFAKE_NB_CKPT, then the real run's
-                        use_run:bool=True,    # look for 02_train's run in `runs` (off under test)
-                        runs=None,            # the runs folder; None: `runs_dir()`
-                        n_train:int=600,      # images of the train split for a small model
-                        epochs:int=3,         # its epochs
-                        seed:int=0,
-                        say=print             # where the choice is reported; None: silent
-                       )->Path:
-    "The checkpoint a notebook should use: the one asked for, the real run's, or a small one trained now (cached)."
-    say = say or (lambda *a: None)
-    ckpt = ckpt or os.environ.get(CKPT_ENV)
-    if ckpt:
-        if not Path(ckpt).is_file():
-            raise FileNotFoundError(f"checkpoint {ckpt} does not exist (from ckpt= or ${CKPT_ENV})")
-        say(f"detector: {ckpt}")
-        return Path(ckpt)
-    run_ckpt = Path(runs or runs_dir())/'cifake'/'best.pt'
-    if use_run and run_ckpt.is_file():
-        say(f"detector: {run_ckpt}, saved by 02_train")
-        return run_ckpt
-    if use_run:
-        say(f"no detector at {run_ckpt}, where 02_train saves its model (run 02 first; in Colab set USE_DRIVE = True "
-                    f"in both notebooks), and no ${CKPT_ENV}: so a small stand-in model is used.")
-    return quick_model(source, n_train, epochs, seed, say)
-
-# %% ../nbs/02_train.ipynb #f2afd328
-def quick_model(source=None, n_train:int=600, epochs:int=3, seed:int=0, say=print)->Path:
-    "A small model trained on `n_train` images of `source` (cached by settings and data) to exercise code; no detector."
-    say, root = say or (lambda *a: None), get_cifake(source)
-    cfg = TrainConfig(epochs=epochs, bs=32, lr=4e-3, n_train=n_train, valid_frac=0.25, seed=seed, precise_bn=256)
-    trn, val = prepare_data(root, cfg.valid_frac, n_train, seed, progress=False)
-    key = hashlib.sha1(json.dumps([str(root), asdict(cfg), data_digests(trn, val)],
-                                  sort_keys=True).encode()).hexdigest()[:12]
-    out = cache_dir()/'models'/f'quick-{key}'
-    if not (out/'best.pt').is_file():
-        say(f"training a small model on {n_train} images of {root} for {epochs} epochs (it exercises the code; "
-            "it is not a real detector) ...")
-        out.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix='.quick-', dir=out.parent))       # trained aside, then renamed
-        fit(cfg, trn, val, tmp, progress=False)
-        for f in ('last.pt', 'last.json', '.lock'):
-            (tmp/f).unlink(missing_ok=True)
-        try:
-            tmp.rename(out)                               # atomic; a notebook running beside this one may win
-        except OSError:
-            shutil.rmtree(tmp, ignore_errors=True)
-    say(f"detector: a small model trained on {n_train} images of {root} ({out/'best.pt'})")
-    return out/'best.pt'

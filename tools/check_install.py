@@ -77,6 +77,15 @@ def check_cli(tmp: Path):
     c.check(f'predict: {len(scored)} scored, errors for {sorted(errors)}, exit status 1', p.returncode == 1
             and len(scored) == len(demo_test) + 1 and errors == {'corrupt.jpg', 'notes.txt'}
             and all(0 <= r['p_fake'] <= 1 for r in scored), p.stdout + p.stderr)
+    bare_env = {k: v for k, v in env.items() if k != 'CIFAKE_NB_CKPT'}
+    p = subprocess.run([str(Path(sys.executable).parent/'cifake_nb_predict'), str(imgs/demo_test[0].name), str(imgs/'odd.png')],
+                       capture_output=True, text=True, env=bare_env)
+    table = p.stdout.splitlines()
+    odd = next((l.split() for l in table if l.endswith('odd.png')), ['', '', ''])
+    c.check('predict with no other argument: the bundled detector, named on stderr; a table of at most 100 columns; '
+            'the 517x301 image reduced, outside the domain, no bare label', p.returncode == 0
+            and 'detector: the bundled detector' in p.stderr and max(map(len, table or ['x' * 101])) <= 100
+            and odd[2].startswith('reduced') and odd[1] in ('REAL?', 'FAKE?', 'UNSURE'), p.stdout + p.stderr)
     ok, out = run(['cifake_nb_predict', str(imgs), '--ckpt', str(tmp/'missing.pt')], env=env)
     c.check('predict with a missing checkpoint: a clear message, no traceback',
             not ok and 'Traceback' not in out and 'missing.pt' in out, out)
