@@ -19,7 +19,7 @@ from .runs import CKPT_ENV, runs_dir
 # %% ../nbs/01c_bundle.ipynb #044a817f
 BUNDLE_DIR = Path(cifake_nb.__file__).parent/'detector'   # package data: the wheel carries it
 BUNDLE_FILE, PROVENANCE_FILE = 'detector.pt', 'provenance.json'
-BUNDLE_SHA256 = 'ce3d5b709ef42983816cf5913c88ab9dca3f2fb33188a8e5e371148bdfe0f871'   # written by tools/bundle.py
+BUNDLE_SHA256 = '183799b83bb6fd241514864daa37eff878d37665b58f3b0b4690156c2c8c6501'   # written by tools/bundle.py
 MAX_BUNDLE_MB = 25
 
 class BundleError(CheckpointError):
@@ -102,8 +102,10 @@ def notebook_checkpoint(ckpt=None, # a checkpoint to use; None: $CIFAKE_NB_CKPT,
 
 # %% ../nbs/01c_bundle.ipynb #02392398
 def half_weights(ckpt:dict)->dict:
-    "The checkpoint `ckpt` with its floating-point weights in float16 (integers, such as BatchNorm's counters, kept)."
-    return dict(ckpt, state_dict={k: v.half() if v.is_floating_point() else v for k, v in ckpt['state_dict'].items()})
+    "`ckpt` with float weights in float16 (BatchNorm's counters kept) and no path of the machine it ran on."
+    extra = {k: v for k, v in (ckpt.get('extra') or {}).items() if k != 'root'}
+    sd = {k: v.half() if v.is_floating_point() else v for k, v in ckpt['state_dict'].items()}
+    return dict(ckpt, state_dict=sd, extra=extra)
 
 def test_figures(metrics:dict)->dict:
     "The full and deduplicated test figures of a report's `metrics.json`."

@@ -20,7 +20,7 @@ OPTS, SCHEDS, MONITORS = ('adamw', 'adam', 'sgd'), ('onecycle', 'cosine', 'const
 @dataclass
 class TrainConfig:
     "The settings of one training run: model, optimiser, schedule, stopping, augmentation, data and machine."
-    stem:str='imagenet'          # the first layer (`model.create_model`): 'imagenet' is torchvision's 7x7/2 + max-pool
+    stem:str='imagenet'          # the first layer: 'imagenet' (torchvision's), or 3x3 'cifar', 'cifar_pool', 'cifar_s2'
     pretrained:bool=False        # start from torchvision's ImageNet weights (downloaded once)
     epochs:int=4                 # passes over the training images (the most, when `budget_minutes` is set)
     bs:int=256                   # batch size

@@ -64,7 +64,7 @@ def plot_roc_pr(curves:dict, # {name: (y, p)}, one line per entry
 def dedup_mask(test:ImageSet, # the test split
                train:ImageSet|None=None, # the train split; None: remove copies within test only
               )->np.ndarray:
-    "Boolean mask of the `test` images kept by `data.drop_duplicates`: one copy each, none that occurs in `train`."
+    "Boolean mask of the `test` images kept by `images.drop_duplicates`: one copy each, none that occurs in `train`."
     kept = drop_duplicates(train, test)[1] if train is not None else drop_duplicates(test)[0]
     return np.isin(np.array(test.names, dtype=object), np.array(kept.names, dtype=object))
 

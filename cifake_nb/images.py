@@ -169,7 +169,7 @@ def load_split(root:Path|str, # dataset root (from get_cifake)
     if problems:
         print(f'{split}: skipped {len(problems)} of {len(files)} files, for example:')
         for f, why in problems[:5]:
-            print(f'  {os.fsencode(f).decode(errors="backslashreplace")}: {why}')
+            print(f'  {os.fsencode(f[n:]).decode(errors="backslashreplace")}: {why}')   # relative to the root
     if any(n_resized):
         print(f'{split}: {sum(n_resized)} images were not {IMG_SIZE}x{IMG_SIZE} and were reduced (on_size="resize")')
     if cache:
@@ -274,7 +274,8 @@ def load_image_folder(root:Path|str, # folder with REAL/ and/or FAKE/ (FAKE/<gen
         labels += [label] * len(fs)
     x, keep, hashes, problems, _ = decode_files(files, on_size='resize', progress=progress)
     if problems:
-        print(f'{root}: skipped {len(problems)} unreadable files, e.g. {problems[0][0]}: {problems[0][1]}')
+        print(f'{root.name}/: skipped {len(problems)} unreadable files, '
+              f'e.g. {os.path.relpath(problems[0][0], root)}: {problems[0][1]}')
     names = [os.path.relpath(files[i], root) for i in keep]
     return ImageSet(x, torch.tensor([labels[i] for i in keep], dtype=torch.int64), torch.full((len(keep),), -1),
                     names, hashes, str(root), 'external', problems=[list(q) for q in problems],

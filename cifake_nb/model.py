@@ -49,7 +49,7 @@ class Detector(nn.Module):
     arch = 'resnet18'
     def __init__(self,
                  body:nn.Module,      # a torchvision ResNet with `num_classes=1`
-                 stem:str='imagenet', # which stem `body` has: 'imagenet' or 'cifar'
+                 stem:str='imagenet', # which stem `body` has: one of `STEMS`
                  mean=MEAN,           # per-channel mean used by `Normalize`
                  std=STD):            # per-channel std used by `Normalize`
         super().__init__()

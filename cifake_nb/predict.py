@@ -39,7 +39,7 @@ class Predictor:
     unsure: tuple = (0.5, 0.5) # P(FAKE) in this band is reported as UNSURE
     domain: dict|None = None # the training domain (see `model.fit_domain`); None: not checked
     def __repr__(self):
-        return f'Predictor({self.path}, on {self.device}): {checkpoint_summary(self.meta)}'
+        return f'Predictor({self.path.name if self.path else None}, on {self.device}): {checkpoint_summary(self.meta)}'
 
 # %% ../nbs/05_predict.ipynb #a0a732ec
 def load_predictor(path=None, # a checkpoint file; None: $CIFAKE_NB_CKPT, else the bundled detector

@@ -200,13 +200,14 @@ def open_run(run_dir, resume:bool=False, overwrite:bool=False):
 def resume_run(t):
     "Continue `t` from its folder's `last.pt` when there is one, saying so (a missing one starts a new run)."
     last = t.run.file('last.pt')
+    name = f'{last.parent.name}/{last.name}'                   # the run's folder and file, not the whole path
     if not last.exists():
-        print(f"no {last} to resume: starting a new run")
+        print(f"no {name} to resume: starting a new run")
         return
     st = load_state(last)
     check_resume(st, t, last)
     restore(t, st)
-    print(f"resuming {last}: epoch {t.s.epoch + 1}, batch {t.s.batch}, step {t.s.step}/{t.s.total_steps}"
+    print(f"resuming {name}: epoch {t.s.epoch + 1}, batch {t.s.batch}, step {t.s.step}/{t.s.total_steps}"
           + (f' (a finished run: {t.s.stop_reason})' if t.s.stop_reason else ''))
 
 # %% ../nbs/01b_runs.ipynb #82571f65

@@ -493,7 +493,7 @@ class Result:
         b = self.best
         return (f"Result({len(self.history)} validations, stopped: {self.stop_reason}; best at epoch {b.get('epoch')}: "
                 f"valid_acc={b.get('valid_acc', float('nan')):.4f} valid_loss={b.get('valid_loss', float('nan')):.4f}, "
-                f"threshold {self.threshold:.3f}{'; files in ' + str(self.run_dir) if self.run_dir else ''})")
+                f"threshold {self.threshold:.3f}{'; files in ' + self.run_dir.name + '/' if self.run_dir else ''})")
 
 # %% ../nbs/02_train.ipynb #69b4742f
 def fit(cfg:TrainConfig,          # the settings of the run
