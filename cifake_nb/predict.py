@@ -5,7 +5,7 @@
 # %% auto #0
 __all__ = ['Predictor', 'load_predictor', 'expand_inputs', 'to_pil', 'read_images', 'predict', 'score_chunk', 'domain_of',
            'label_of', 'notice_of', 'prediction_table', 'outside_reliability', 'label_legend', 'save_cams',
-           'show_prediction', 'bench_predict']
+           'show_prediction', 'upload_image', 'bench_predict']
 
 # %% ../nbs/05_predict.ipynb #90818026
 import os, time, stat, textwrap
@@ -301,6 +301,17 @@ def show_prediction(detector:Predictor, image, # a file, PIL image or array
     fig.suptitle(f'P(FAKE) {row.p_fake:.3f}: {row.label}')
     print(textwrap.fill(row.notice or 'in the domain, outside the unsure band: the test figures apply', 100))
     return row
+
+# %% ../nbs/05_predict.ipynb #71c78f99
+def upload_image(folder:Path, # where the uploaded file is saved
+                )->Path|None:
+    "In Colab: ask the user for an image, save it in `folder`, return its path; None when the upload is cancelled."
+    from google.colab import files as colab_files      # only in Colab
+    for name, data in list(colab_files.upload().items())[:1]:
+        path = Path(folder)/Path(name).name
+        path.write_bytes(data)
+        return path
+    return None
 
 # %% ../nbs/05_predict.ipynb #7c63d5f4
 def bench_predict(detector:Predictor, files:list, # image files

@@ -11,6 +11,7 @@ What it cannot show: speed, and numerics of GPU kernels (the arithmetic runs on 
 float16 is disabled without a real GPU, while the gradient scaler runs).
 """
 import contextlib, copy, re, sys, time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from unittest import mock
 import torch
@@ -134,11 +135,14 @@ def main(names):
     try: self_test(); passed += 1; print('ok   the simulation catches a CPU input to a GPU model and numpy on a GPU result', flush=True)
     except AssertionError as e: failed.append('self test'); print(f'FAIL self test: {e}')
     nbs = [REPO/'nbs'/f'{n}.ipynb' for n in names] or sorted((REPO/'nbs').glob('[0-9]*.ipynb'))
-    for p in nbs:
+    def one(p):
         t = time.time(); ok, err = run_notebook(p)
-        print(f"{'ok  ' if ok else 'FAIL'} {p.name} on a simulated T4 ({time.time() - t:.0f} s)" + ('' if ok else f'\n{err}'), flush=True)
-        if ok: passed += 1
-        else: failed.append(p.name)
+        return p, ok, err, time.time() - t
+    with ThreadPoolExecutor(2) as pool:       # two kernels at a time, one thread each (IN_TEST), as nbdev_test runs them
+        for p, ok, err, secs in pool.map(one, nbs):
+            print(f"{'ok  ' if ok else 'FAIL'} {p.name} on a simulated T4 ({secs:.0f} s)" + ('' if ok else f'\n{err}'), flush=True)
+            if ok: passed += 1
+            else: failed.append(p.name)
     print(f'gpu-sim: {passed} passed, {len(failed)} failed')
     sys.exit(1 if failed else 0)
 
