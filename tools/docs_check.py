@@ -56,6 +56,13 @@ def build(out: Path) -> dict:
         name = page_name(nb_path)
         (out/name).write_text(html)
         pages[name] = (h1, n_img)
+    for md_path in sorted((REPO/'nbs').glob('*.md')):      # the site's markdown pages (RESULTS.md)
+        text = md_path.read_text()
+        h1 = next((l[2:].strip() for l in text.splitlines() if l.startswith('# ')), md_path.stem)
+        md_nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(text)], metadata={'title': h1})
+        html, _ = exporter.from_notebook_node(md_nb)
+        (out/f'{md_path.stem}.html').write_text(html)
+        pages[f'{md_path.stem}.html'] = (h1, 0)
     for d in ('assets',):                                   # files the pages link to (the README figures)
         src = proc/d if (proc/d).exists() else REPO/d
         if src.exists(): shutil.copytree(src, out/d, dirs_exist_ok=True)
@@ -135,7 +142,8 @@ def main():
         if ok: passed += 1
         else: failed.append(what)
     pages = build(out)
-    check(f'preview built: {len(pages)} pages in {out}', len(pages) == len(list((REPO/'nbs').glob('*.ipynb'))), sorted(pages))
+    sources = list((REPO/'nbs').glob('*.ipynb')) + list((REPO/'nbs').glob('*.md'))     # a page for each
+    check(f'preview built: {len(pages)} pages in {out}', len(pages) == len(sources), sorted(pages))
     api = api_entries()
     srv, base = serve(out)
     profile = Path(tempfile.mkdtemp(prefix='chromium-'))
@@ -166,6 +174,7 @@ def main():
                     target, _, anchor = url[len(site):].partition('#')
                     target = target or 'index.html'
                     target = page_name(Path(target)) if target.endswith('.ipynb') else target
+                    target = target[:-3] + '.html' if target.endswith('.md') else target   # Quarto renders .md
                     if target in seen:
                         if anchor and anchor.lower() not in seen[target]['ids']: broken.append(f'{name} -> {href}')
                     elif not (out/target).is_file(): broken.append(f'{name} -> {href}')
