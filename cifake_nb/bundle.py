@@ -120,9 +120,12 @@ def make_bundle(run_dir, # a finished run of cifake_nb_train: best.pt and metric
     ckpt = torch.load(run/'best.pt', map_location='cpu', weights_only=True)
     metrics = json.loads((run/'metrics.json').read_text())
     out.mkdir(parents=True, exist_ok=True)
-    atomic_write(out/BUNDLE_FILE, lambda f: torch.save(half_weights(ckpt), f))
+    def write_within_limit(f):                     # checked before the file replaces a bundle already there
+        torch.save(half_weights(ckpt), f)
+        if f.tell() > MAX_BUNDLE_MB * 2**20:
+            raise ValueError(f'the bundle would be {f.tell() / 2**20:.1f} MB, over {MAX_BUNDLE_MB} MB')
+    atomic_write(out/BUNDLE_FILE, write_within_limit)
     size_mb = (out/BUNDLE_FILE).stat().st_size / 2**20
-    if size_mb > MAX_BUNDLE_MB: raise ValueError(f'the bundle would be {size_mb:.1f} MB, over {MAX_BUNDLE_MB} MB')
     model, meta = load_checkpoint(out/BUNDLE_FILE)
     sha = sha256_file(out/BUNDLE_FILE)
     prov = dict(facts, sha256=sha, size_mb=round(size_mb, 2), threshold=meta['threshold'],
